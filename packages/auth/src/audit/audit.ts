@@ -1,0 +1,39 @@
+import type { Executor } from '../users/user';
+import type { RequestMeta } from '../options';
+
+export type AuditEventType =
+  | 'code_requested'
+  | 'sign_in_succeeded'
+  | 'sign_in_failed'
+  | 'attempt_voided'
+  | 'signed_out'
+  | 'email_sent'
+  | 'email_failed';
+
+export interface AuditEvent {
+  type: AuditEventType;
+  actorUserId?: string | null;
+  subjectUserId?: string | null;
+  email?: string | null;
+  meta?: RequestMeta;
+  /** Extra facts; never a code, token or secret. */
+  data?: Record<string, unknown>;
+  at: Date;
+}
+
+/** Writes one audit row; call it inside the transaction of the change it records. */
+export async function recordAudit(db: Executor, event: AuditEvent): Promise<void> {
+  await db
+    .insertInto('audit_events')
+    .values({
+      type: event.type,
+      actor_user_id: event.actorUserId ?? null,
+      subject_user_id: event.subjectUserId ?? null,
+      email: event.email ?? null,
+      ip: event.meta?.ip ?? null,
+      user_agent: event.meta?.userAgent ?? null,
+      data: JSON.stringify(event.data ?? {}),
+      created_at: event.at,
+    })
+    .execute();
+}

@@ -1,0 +1,22 @@
+/** One email as handed to a transport. */
+export interface OutgoingEmail {
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+  /** Tag for the provider's reporting (e.g. 'sign_in_code'). */
+  tag: string;
+}
+
+export type SendResult =
+  | { status: 'sent'; messageId: string }
+  /** Worth trying again: network failure, timeout, 5xx, 429. */
+  | { status: 'transient'; error: string }
+  /** Trying again cannot help: the provider refused this message (4xx). */
+  | { status: 'permanent'; error: string };
+
+/** A way to send email (Postmark in production, the console in development). */
+export interface Mailer {
+  readonly name: string;
+  send(email: OutgoingEmail): Promise<SendResult>;
+}

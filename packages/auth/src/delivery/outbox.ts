@@ -1,0 +1,32 @@
+import type { Executor } from '../users/user';
+import type { EmailContent } from '../emails/sign-in-code-email';
+
+export interface QueuedEmail {
+  kind: 'sign_in_code' | 'invitation';
+  recipient: string;
+  userId: string | null;
+  content: EmailContent;
+  /** Not delivered after this moment (a code past its expiry is useless). */
+  notAfter: Date;
+  now: Date;
+}
+
+/** Queues an email; call it in the transaction that creates what the email announces. */
+export async function enqueueEmail(db: Executor, email: QueuedEmail): Promise<string> {
+  const row = await db
+    .insertInto('email_outbox')
+    .values({
+      kind: email.kind,
+      recipient: email.recipient,
+      subject: email.content.subject,
+      text_body: email.content.text,
+      html_body: email.content.html,
+      user_id: email.userId,
+      created_at: email.now,
+      not_after: email.notAfter,
+      next_attempt_at: email.now,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}

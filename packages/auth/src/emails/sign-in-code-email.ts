@@ -1,0 +1,45 @@
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export function escapeHtml(value: string): string {
+  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function describeDuration(seconds: number): string {
+  if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
+  if (seconds % 60 === 0) return seconds === 60 ? '1 minute' : `${seconds / 60} minutes`;
+  return `${seconds} seconds`;
+}
+
+/** The email that carries a sign-in code. */
+export function signInCodeEmail(input: { appName: string; code: string; ttlSeconds: number }): EmailContent {
+  const validity = `This code is valid for ${describeDuration(input.ttlSeconds)} and can be used only once.`;
+  const ignore = "If you didn't request this, you can safely ignore this email.";
+  const text = [
+    'Hey there,',
+    '',
+    `Use this code to sign in to ${input.appName}:`,
+    '',
+    input.code,
+    '',
+    validity,
+    '',
+    ignore,
+    '',
+    `The ${input.appName} team`,
+  ].join('\n');
+  const app = escapeHtml(input.appName);
+  const html = `<!doctype html>
+<html><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;line-height:1.5">
+<p>Hey there,</p>
+<p>Use this code to sign in to ${app}:</p>
+<p style="font-size:28px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,monospace">${escapeHtml(input.code)}</p>
+<p>${escapeHtml(validity)}</p>
+<p style="color:#6b7280">${escapeHtml(ignore)}</p>
+<p>The ${app} team</p>
+</body></html>`;
+  return { subject: `Your sign-in code for ${input.appName}`, text, html };
+}

@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+
+export interface AuthOptions {
+  /** Server secret keying the code HMAC (AUTH_SECRET). */
+  secret: string;
+  appName: string;
+  appUrl: string;
+  code: {
+    length: number;
+    ttlSeconds: number;
+    resendCooldownSeconds: number;
+    /** Wrong codes that void one sign-in attempt. */
+    maxFailedAttempts: number;
+    /** How many of an attempt's most recent unexpired codes are accepted (mail can arrive late). */
+    validCodesPerAttempt: number;
+  };
+  session: {
+    idleTimeoutSeconds: number;
+    absoluteTimeoutSeconds: number;
+    /** Expiry is pushed forward at most this often, so validation is usually one read. */
+    refreshIntervalSeconds: number;
+  };
+}
+
+export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUrl'> = {
+  code: { length: 6, ttlSeconds: 900, resendCooldownSeconds: 60, maxFailedAttempts: 5, validCodesPerAttempt: 3 },
+  session: { idleTimeoutSeconds: 30 * 86_400, absoluteTimeoutSeconds: 90 * 86_400, refreshIntervalSeconds: 3_600 },
+};
+
+export interface AuthEvent {
+  event: string;
+  [field: string]: unknown;
+}
+
+/** What auth logic needs from the outside world, passed in so tests can control it. */
+export interface AuthDeps {
+  options: AuthOptions;
+  now: () => Date;
+  randomBytes: (size: number) => Buffer;
+  /** Structured log line (never given codes or secrets). */
+  log: (entry: AuthEvent) => void;
+}
+
+export function createAuthDeps(options: AuthOptions, overrides: Partial<Omit<AuthDeps, 'options'>> = {}): AuthDeps {
+  return { options, now: () => new Date(), randomBytes, log: () => {}, ...overrides };
+}
+
+/** Who is asking: recorded on attempts, sessions and audit events. */
+export interface RequestMeta {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export function addSeconds(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}

@@ -1,0 +1,29 @@
+/** Every machine-readable reason an expected failure can carry, across the product. */
+export const REASONS = [
+  'missing_email',
+  'invalid_email',
+  'not_registered',
+  'invalid_or_expired_code',
+  'too_many_attempts',
+  'invalid_timezone',
+  'rate_limited',
+  'unauthenticated',
+  'forbidden',
+  'csrf_rejected',
+  'bad_request',
+  'not_found',
+  'unavailable',
+] as const;
+
+export type Reason = (typeof REASONS)[number];
+
+/** An expected failure, returned as a value (never thrown). */
+export interface Failure<R extends Reason = Reason> {
+  ok: false;
+  reason: R;
+  retryAfterSeconds?: number;
+}
+
+export function fail<R extends Reason>(reason: R, retryAfterSeconds?: number): Failure<R> {
+  return retryAfterSeconds === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterSeconds };
+}

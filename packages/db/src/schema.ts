@@ -1,0 +1,102 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/** A timestamptz column: read as Date, written as Date or ISO string, defaulted by the database. */
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+type DefaultedTimestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export type Role = 'admin' | 'user';
+export type UserStatus = 'invited' | 'active' | 'deactivated';
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'expired';
+
+export interface UsersTable {
+  id: Generated<string>;
+  email: string;
+  role: Role;
+  status: ColumnType<UserStatus, UserStatus | undefined, UserStatus>;
+  timezone: string | null;
+  created_at: DefaultedTimestamp;
+  updated_at: DefaultedTimestamp;
+  activated_at: Timestamp | null;
+  last_sign_in_at: Timestamp | null;
+}
+
+export interface SignInAttemptsTable {
+  id: string;
+  secret_hash: Uint8Array;
+  email: string;
+  user_id: string | null;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+  last_code_sent_at: Timestamp;
+  failed_count: ColumnType<number, number | undefined, number>;
+  voided_at: Timestamp | null;
+  consumed_at: Timestamp | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface SignInCodesTable {
+  id: Generated<string>;
+  attempt_id: string;
+  code_hash: Uint8Array;
+  created_at: DefaultedTimestamp;
+  expires_at: Timestamp;
+}
+
+export interface SessionsTable {
+  id: string;
+  secret_hash: Uint8Array;
+  user_id: string;
+  created_at: DefaultedTimestamp;
+  last_seen_at: Timestamp;
+  expires_at: Timestamp;
+  absolute_expires_at: Timestamp;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface EmailOutboxTable {
+  id: Generated<string>;
+  kind: string;
+  recipient: string;
+  subject: string;
+  text_body: string | null;
+  html_body: string | null;
+  user_id: string | null;
+  status: ColumnType<OutboxStatus, OutboxStatus | undefined, OutboxStatus>;
+  created_at: DefaultedTimestamp;
+  not_after: Timestamp;
+  next_attempt_at: Timestamp;
+  locked_until: Timestamp | null;
+  attempts: ColumnType<number, number | undefined, number>;
+  sent_at: Timestamp | null;
+  provider_message_id: string | null;
+  last_error: string | null;
+}
+
+export interface AuditEventsTable {
+  id: Generated<string>;
+  type: string;
+  actor_user_id: string | null;
+  subject_user_id: string | null;
+  email: string | null;
+  ip: string | null;
+  user_agent: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, string>;
+  created_at: DefaultedTimestamp;
+}
+
+export interface DB {
+  users: UsersTable;
+  sign_in_attempts: SignInAttemptsTable;
+  sign_in_codes: SignInCodesTable;
+  sessions: SessionsTable;
+  email_outbox: EmailOutboxTable;
+  audit_events: AuditEventsTable;
+}
+
+export type UserRow = Selectable<UsersTable>;
+export type NewUser = Insertable<UsersTable>;
+export type UserUpdate = Updateable<UsersTable>;
+export type SessionRow = Selectable<SessionsTable>;
+export type OutboxRow = Selectable<EmailOutboxTable>;
