@@ -1,0 +1,107 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { createExpressMiddleware } from '@trpc/server/adapters/express';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { createContext } from './context';
+import { ReasonError } from './errors';
+import { csrfGuard } from './http/csrf';
+import { appRouter } from './router';
+import type { Services } from './services';
+
+const MAX_BODY_BYTES = 16 * 1024;
+const MAX_BATCH_SIZE = 10;
+
+/** The HTTP application: security headers, health checks, /trpc and the built SPA. */
+export function createApp(services: Services): express.Express {
+  const { config, log } = services;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.appUrl.protocol === 'https:' ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.appUrl.protocol === 'https:',
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ ok: true });
+  });
+  app.get('/readyz', async (_req, res) => {
+    try {
+      await sql`select 1`.execute(services.db);
+      res.json({ ok: true });
+    } catch {
+      res.status(503).json({ ok: false, reason: 'unavailable' });
+    }
+  });
+
+  app.use(
+    '/trpc',
+    csrfGuard(config.appUrl.origin),
+    createExpressMiddleware({
+      router: appRouter,
+      createContext: ({ req, res }) => createContext(services, req, res),
+      maxBodySize: MAX_BODY_BYTES,
+      maxBatchSize: MAX_BATCH_SIZE,
+      responseMeta({ errors }) {
+        const limited = errors.map((e) => e.cause ?? e).find((e) => e instanceof ReasonError && e.retryAfterSeconds !== undefined);
+        const headers: Record<string, string> = { 'cache-control': 'no-store' };
+        if (limited instanceof ReasonError) headers['retry-after'] = String(limited.retryAfterSeconds);
+        return { headers };
+      },
+      onError({ error, path }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error('procedure failed', { path, error: error.cause?.stack ?? error.message });
+      },
+    }),
+  );
+
+  const indexHtml = join(config.webDistDir, 'index.html');
+  if (existsSync(indexHtml)) {
+    app.use(express.static(config.webDistDir, { index: false, maxAge: '1y', immutable: true, setHeaders: noCacheForHtml }));
+    // Client-side routes: anything else that asks for a page gets the SPA shell.
+    app.get('/{*splat}', (req, res, next) => {
+      if (!req.accepts('html')) return next();
+      res.setHeader('cache-control', 'no-cache');
+      res.sendFile(indexHtml);
+    });
+  } else if (config.isProduction) {
+    log.warn('web app not built; serving the API only', { webDistDir: config.webDistDir });
+  }
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { message: 'Not found.', data: { httpStatus: 404, reason: 'not_found' } } });
+  });
+  // Malformed requests that fail before a handler (e.g. bad URL encoding) get a 4xx, never a stack.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = (error as { status?: unknown }).status;
+    const httpStatus = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
+    if (httpStatus === 500) log.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
+    res.status(httpStatus).json({
+      error: { message: httpStatus === 500 ? 'Internal error.' : 'Bad request.', data: { httpStatus, reason: httpStatus === 500 ? 'internal' : 'bad_request' } },
+    });
+  });
+  return app;
+}
+
+function noCacheForHtml(res: Response, path: string) {
+  if (path.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+}

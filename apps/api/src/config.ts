@@ -1,0 +1,139 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+/** The repository root (this file sits in apps/api/src, or apps/api/dist once bundled). */
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+
+const seconds = (fallback: number, min = 1) => z.coerce.number().int().min(min).default(fallback);
+const optional = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: optional,
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  APP_URL: optional.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  APP_NAME: z.string().min(1).max(100).default('Acme'),
+  DATABASE_URL: optional,
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATA_DIR: optional,
+  AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
+  AUTH_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(6),
+  AUTH_CODE_TTL_SECONDS: seconds(900, 60),
+  AUTH_RESEND_COOLDOWN_SECONDS: seconds(60, 0),
+  AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 86_400, 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(90 * 86_400, 60),
+  POSTMARK_SERVER_TOKEN: optional,
+  POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
+  POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.postmarkapp.com'),
+  MAIL_FROM: optional,
+  ADMIN_EMAIL: optional,
+  TRUST_PROXY: optional,
+  WEB_DIST_DIR: optional,
+});
+
+export type Env = z.input<typeof envSchema>;
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  isProduction: boolean;
+  host: string;
+  port: number;
+  appUrl: URL;
+  appName: string;
+  database: { url: string | undefined; poolSize: number; dataDir: string };
+  auth: {
+    secret: string;
+    codeLength: number;
+    codeTtlSeconds: number;
+    resendCooldownSeconds: number;
+    maxFailedAttempts: number;
+    sessionIdleTimeoutSeconds: number;
+    sessionAbsoluteTimeoutSeconds: number;
+  };
+  /** Postmark settings, or null to print emails to the console (never in production). */
+  postmark: { serverToken: string; from: string; messageStream: string; apiUrl: string } | null;
+  adminEmail: string | undefined;
+  /** Express "trust proxy" value: false (socket address only), a hop count, or addresses. */
+  trustProxy: boolean | number | string;
+  webDistDir: string;
+}
+
+export class ConfigError extends Error {}
+
+/** Reads and checks every environment variable once; names the variable when one is wrong. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  const isProduction = e.NODE_ENV === 'production';
+  const need = (name: string, why: string): never => {
+    throw new ConfigError(`Invalid configuration:\n  ${name}: required ${why}`);
+  };
+
+  const dataDir = resolve(e.DATA_DIR ?? join(repoRoot, '.data'));
+  const appUrl = new URL(e.APP_URL ?? (isProduction ? need('APP_URL', 'in production') : 'http://localhost:5173'));
+
+  let secret = e.AUTH_SECRET;
+  if (!secret) secret = isProduction ? need('AUTH_SECRET', 'in production (32+ random characters)') : devSecret(dataDir);
+
+  let postmark: Config['postmark'] = null;
+  if (e.POSTMARK_SERVER_TOKEN) {
+    const from = e.MAIL_FROM ?? need('MAIL_FROM', 'when POSTMARK_SERVER_TOKEN is set');
+    postmark = { serverToken: e.POSTMARK_SERVER_TOKEN, from, messageStream: e.POSTMARK_MESSAGE_STREAM, apiUrl: e.POSTMARK_API_URL };
+  } else if (isProduction) {
+    need('POSTMARK_SERVER_TOKEN', 'in production (emails are only printed to the console in development)');
+  }
+  if (e.SESSION_ABSOLUTE_TIMEOUT_SECONDS < e.SESSION_IDLE_TIMEOUT_SECONDS) {
+    throw new ConfigError('Invalid configuration:\n  SESSION_ABSOLUTE_TIMEOUT_SECONDS: must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
+  }
+
+  return {
+    env: e.NODE_ENV,
+    isProduction,
+    host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    port: e.PORT,
+    appUrl,
+    appName: e.APP_NAME,
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir },
+    auth: {
+      secret,
+      codeLength: e.AUTH_CODE_LENGTH,
+      codeTtlSeconds: e.AUTH_CODE_TTL_SECONDS,
+      resendCooldownSeconds: e.AUTH_RESEND_COOLDOWN_SECONDS,
+      maxFailedAttempts: e.AUTH_MAX_FAILED_ATTEMPTS,
+      sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
+      sessionAbsoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+    },
+    postmark,
+    adminEmail: e.ADMIN_EMAIL ?? (isProduction ? undefined : 'admin@example.com'),
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    webDistDir: resolve(e.WEB_DIST_DIR ?? join(repoRoot, 'apps/web/dist')),
+  };
+}
+
+function parseTrustProxy(value: string | undefined): Config['trustProxy'] {
+  if (value === undefined || value === 'false') return false;
+  if (/^\d+$/.test(value)) return Number(value);
+  // Addresses, CIDR ranges or express's names (loopback, linklocal, uniquelocal), comma-separated.
+  return value;
+}
+
+/** Development only: a random secret made once and kept beside the embedded database. */
+function devSecret(dataDir: string): string {
+  const file = join(dataDir, 'auth-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
+  return secret;
+}

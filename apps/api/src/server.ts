@@ -1,0 +1,67 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ensureFirstAdmin } from '@app/auth';
+import { type Database, migrateToLatest } from '@app/db';
+import { createApp } from './app';
+import type { Config } from './config';
+import { type DeliveryWorker, startDeliveryWorker } from './delivery-worker';
+import type { Logger } from './logger';
+import { createServices, type Services } from './services';
+
+export interface RunningServer {
+  url: string;
+  services: Services;
+  worker: DeliveryWorker;
+  close(): Promise<void>;
+}
+
+/** Opens the database, migrates it, makes the first admin, starts email delivery and listens. */
+export async function startServer(
+  config: Config,
+  log: Logger,
+  overrides: { db?: Database; now?: () => Date; deliveryIntervalMs?: number } = {},
+): Promise<RunningServer> {
+  const services = await createServices(config, log, overrides);
+  const applied = await migrateToLatest(services.db);
+  if (applied.length > 0) log.info('database migrated', { applied });
+  if (config.adminEmail) {
+    const admin = await ensureFirstAdmin(services.db, config.adminEmail);
+    if (admin) log.info('first admin added', { email: admin.user.email });
+  }
+
+  const worker = startDeliveryWorker({
+    db: services.db,
+    deps: services.deps,
+    mailer: services.mailer,
+    log,
+    ...(overrides.deliveryIntervalMs ? { intervalMs: overrides.deliveryIntervalMs } : {}),
+  });
+  services.emailQueued = worker.kick;
+
+  const app = createApp(services);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+  });
+  // Keep-alive longer than typical proxies' idle timeouts, so they never reuse a closed socket.
+  server.keepAliveTimeout = 65_000;
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    services,
+    worker,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        await worker.stop();
+        if (!overrides.db) await services.db.destroy();
+      })();
+      return closing;
+    },
+  };
+}

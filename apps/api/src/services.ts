@@ -1,0 +1,67 @@
+import { type AuthDeps, createAuthDeps, defaultAuthOptions, type Mailer } from '@app/auth';
+import { createDatabase, type Database } from '@app/db';
+import type { Config } from './config';
+import { cookieNames, type CookieNames } from './http/cookies';
+import type { Logger } from './logger';
+import { createConsoleMailer, type DevMailboxItem } from './mail/console-mailer';
+import { createPostmarkMailer } from './mail/postmark-mailer';
+
+/** Everything a request handler needs, built once per process. */
+export interface Services {
+  config: Config;
+  db: Database;
+  deps: AuthDeps;
+  mailer: Mailer;
+  /** Recent emails, when they are printed to the console instead of sent (development only). */
+  devMailbox: (() => DevMailboxItem[]) | null;
+  cookies: CookieNames;
+  log: Logger;
+  /** Called after an email is queued, so the delivery worker sends it at once. */
+  emailQueued: () => void;
+}
+
+export function authDepsFromConfig(config: Config, log: Logger, now?: () => Date): AuthDeps {
+  return createAuthDeps(
+    {
+      secret: config.auth.secret,
+      appName: config.appName,
+      appUrl: config.appUrl.origin,
+      code: {
+        ...defaultAuthOptions.code,
+        length: config.auth.codeLength,
+        ttlSeconds: config.auth.codeTtlSeconds,
+        resendCooldownSeconds: config.auth.resendCooldownSeconds,
+        maxFailedAttempts: config.auth.maxFailedAttempts,
+      },
+      session: {
+        ...defaultAuthOptions.session,
+        idleTimeoutSeconds: config.auth.sessionIdleTimeoutSeconds,
+        absoluteTimeoutSeconds: config.auth.sessionAbsoluteTimeoutSeconds,
+      },
+    },
+    { log: ({ event, ...fields }) => log.info(event, fields), ...(now ? { now } : {}) },
+  );
+}
+
+export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer; devMailbox: Services['devMailbox'] } {
+  if (config.postmark) return { mailer: createPostmarkMailer(config.postmark), devMailbox: null };
+  const console = createConsoleMailer({ print: (text) => log.info('email (printed, not sent)', { email: text }) });
+  return { mailer: console, devMailbox: config.isProduction ? null : () => console.recent() };
+}
+
+export async function createServices(config: Config, log: Logger, overrides: { db?: Database; now?: () => Date } = {}): Promise<Services> {
+  const db =
+    overrides.db ??
+    (await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize }));
+  const { mailer, devMailbox } = mailerFromConfig(config, log);
+  return {
+    config,
+    db,
+    deps: authDepsFromConfig(config, log, overrides.now),
+    mailer,
+    devMailbox,
+    cookies: cookieNames(config.appUrl),
+    log,
+    emailQueued: () => {},
+  };
+}

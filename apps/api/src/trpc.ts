@@ -1,0 +1,52 @@
+import { validateSessionToken } from '@app/auth';
+import { isDatabaseUnavailable } from '@app/db';
+import { initTRPC, TRPCError } from '@trpc/server';
+import type { Context } from './context';
+import { ReasonError, reasonForTRPCCode } from './errors';
+
+const t = initTRPC.context<Context>().create({
+  errorFormatter({ shape, error }) {
+    const reasonError = error instanceof ReasonError ? error : error.cause instanceof ReasonError ? error.cause : null;
+    const reason = reasonError?.reason ?? reasonForTRPCCode(error.code);
+    const internal = error.code === 'INTERNAL_SERVER_ERROR';
+    // No stack traces and no internal messages on the wire; input errors say which field is wrong.
+    const { stack: _stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message: internal ? 'Internal error.' : shape.message,
+      data: {
+        ...data,
+        reason,
+        ...(reasonError?.retryAfterSeconds !== undefined ? { retryAfterSeconds: reasonError.retryAfterSeconds } : {}),
+      },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** Turns "database unreachable" into 503 `unavailable` instead of a 500. */
+const availability = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && isDatabaseUnavailable(result.error.cause)) {
+    throw new ReasonError('unavailable');
+  }
+  return result;
+});
+
+/** Anyone may call it. */
+export const publicProcedure = t.procedure.use(availability);
+
+/** Needs a valid session; `ctx.user` and `ctx.session` are set (the role is read fresh each call). */
+export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
+  const { session, user } = await validateSessionToken(
+    ctx.services.db,
+    ctx.services.deps,
+    ctx.cookies[ctx.services.cookies.session],
+  );
+  if (!session) throw new ReasonError('unauthenticated');
+  return next({ ctx: { session, user } });
+});
+
+export { TRPCError };

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * How the fake answers a request. An HTTP error status replies with a Postmark-style JSON body;
+ * 'hang' holds the request until the mode changes or the server stops; 'reset' kills the connection.
+ */
+export type FakeBehaviour = 'ok' | 'hang' | 'reset' | { status: number; errorCode?: number; message?: string };
+
+/** One email the fake accepted, with the fields Postmark reads and the request's headers. */
+export interface FakeMessage {
+  MessageID: string;
+  From: string;
+  To: string;
+  Subject: string;
+  TextBody: string | undefined;
+  HtmlBody: string | undefined;
+  MessageStream: string | undefined;
+  Tag: string | undefined;
+  headers: IncomingHttpHeaders;
+}
+
+export interface FakePostmark {
+  /** e.g. `http://127.0.0.1:45678`; stays the same across stop() and start(). */
+  readonly url: string;
+  /** Accepted emails, oldest first. */
+  readonly messages: readonly FakeMessage[];
+  /** Every request that arrived, whatever it was answered with. */
+  readonly requestCount: number;
+  /** Answer the next requests with these behaviours, in order, before falling back to the mode. */
+  queue(...behaviours: FakeBehaviour[]): void;
+  /**
+   * Answer every request this way until changed. Requests held by 'hang' are answered under the
+   * new mode, as a slow server finally would, even if their client gave up meanwhile.
+   */
+  setMode(mode: FakeBehaviour): void;
+  /** The newest accepted email matching `predicate`, waiting for it up to `timeoutMs`. */
+  waitForMessage(predicate: (message: FakeMessage) => boolean, timeoutMs?: number): Promise<FakeMessage>;
+  /** The 6-digit code (a line of its own) in the newest email to `to`. */
+  codeFor(to: string): string;
+  /** Stops listening and drops every connection (clients then get ECONNREFUSED), keeping the port. */
+  stop(): Promise<void>;
+  /** Listens again on the same port. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface Exchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  body: string;
+}
+
+/** A stand-in for Postmark's `POST /email` on a loopback port, with fault injection. */
+export async function startFakePostmark(options: { serverToken: string }): Promise<FakePostmark> {
+  const messages: FakeMessage[] = [];
+  const queued: FakeBehaviour[] = [];
+  const waiters = new Set<() => void>();
+  let mode: FakeBehaviour = 'ok';
+  let requestCount = 0;
+  let hanging: Exchange[] = [];
+
+  const server = createServer((req, res) => {
+    requestCount += 1;
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => answer({ req, res, body: Buffer.concat(chunks).toString('utf8') }, queued.shift() ?? mode));
+  });
+
+  function answer(exchange: Exchange, behaviour: FakeBehaviour): void {
+    if (behaviour === 'hang') return void hanging.push(exchange);
+    if (behaviour === 'reset') return void (exchange.req.socket.destroyed || exchange.req.socket.resetAndDestroy());
+    if (behaviour !== 'ok') {
+      const message = behaviour.message ?? defaultErrorMessage(behaviour.status, behaviour.errorCode, exchange.body);
+      return reply(exchange.res, behaviour.status, { ErrorCode: behaviour.errorCode ?? 0, Message: message });
+    }
+    accept(exchange);
+  }
+
+  function accept({ req, res, body }: Exchange): void {
+    if (req.method !== 'POST' || req.url !== '/email') return reply(res, 404, { ErrorCode: 0, Message: 'Not found' });
+    const token = req.headers['x-postmark-server-token'];
+    if (token !== options.serverToken) {
+      return reply(res, 401, { ErrorCode: 10, Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid.' });
+    }
+    const fields = parseJsonObject(body);
+    if (!fields) return reply(res, 422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
+    const { From, To, Subject } = fields;
+    if (typeof From !== 'string' || typeof To !== 'string' || typeof Subject !== 'string') {
+      return reply(res, 422, { ErrorCode: 300, Message: 'Invalid email request: From, To and Subject are required.' });
+    }
+    const message: FakeMessage = {
+      MessageID: randomUUID(),
+      From,
+      To,
+      Subject,
+      TextBody: optionalString(fields.TextBody),
+      HtmlBody: optionalString(fields.HtmlBody),
+      MessageStream: optionalString(fields.MessageStream),
+      Tag: optionalString(fields.Tag),
+      headers: req.headers,
+    };
+    messages.push(message);
+    for (const wake of [...waiters]) wake();
+    reply(res, 200, { To, SubmittedAt: new Date().toISOString(), MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' });
+  }
+
+  function dropConnections(): void {
+    for (const { req } of hanging) req.socket.destroy();
+    hanging = [];
+    server.closeAllConnections();
+  }
+
+  function listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  async function stop(): Promise<void> {
+    if (!server.listening) return;
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    dropConnections();
+    await closed;
+  }
+
+  await listen(0);
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    get messages() {
+      return messages;
+    },
+    get requestCount() {
+      return requestCount;
+    },
+    queue: (...behaviours) => void queued.push(...behaviours),
+    setMode(next) {
+      mode = next;
+      const released = hanging;
+      hanging = [];
+      for (const exchange of released) answer(exchange, next);
+    },
+    waitForMessage(predicate, timeoutMs = 5_000) {
+      return new Promise((resolve, reject) => {
+        const check = (): void => {
+          const found = messages.findLast(predicate);
+          if (!found) return;
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(found);
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          const received = messages.map((m) => `"${m.Subject}" to ${m.To}`).join(', ') || 'none';
+          reject(new Error(`fake Postmark: no matching email within ${timeoutMs} ms (received: ${received})`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      });
+    },
+    codeFor(to) {
+      const message = messages.findLast((m) => m.To.toLowerCase() === to.toLowerCase());
+      if (!message) throw new Error(`fake Postmark: no email to ${to}`);
+      const match = /^\s*(\d{6})\s*$/m.exec(message.TextBody ?? '');
+      if (!match?.[1]) throw new Error(`fake Postmark: no code in the newest email to ${to}`);
+      return match[1];
+    },
+    stop,
+    start: () => listen(port),
+    close: stop,
+  };
+}
+
+function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+  res.writeHead(status, { 'Content-Type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function parseJsonObject(text: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function optionalString(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function defaultErrorMessage(status: number, errorCode: number | undefined, body: string): string {
+  if (errorCode === 406) {
+    const to = optionalString(parseJsonObject(body)?.To) ?? 'unknown';
+    // Worded like Postmark's, which the client parses to list the inactive recipients.
+    return `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${to}. Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.`;
+  }
+  if (status === 429) return 'Rate limit exceeded.';
+  return status >= 500 ? 'Internal server error.' : `Request failed with status ${status}.`;
+}

@@ -1,0 +1,216 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { TestDatabase } from '@app/db/testing';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  addUser,
+  defaultDeliveryOptions,
+  deliverDueEmails,
+  enqueueEmail,
+  type Mailer,
+  type OutgoingEmail,
+  requestCode,
+  retryDelaySeconds,
+  type SendResult,
+} from '../src/index';
+import { latestCode, testDeps, useTestDatabase } from './helpers';
+
+let t: TestDatabase;
+let deps: ReturnType<typeof testDeps>;
+
+beforeAll(async () => {
+  t = await useTestDatabase();
+});
+afterAll(() => t.close());
+beforeEach(async () => {
+  deps = testDeps();
+  await t.db.deleteFrom('audit_events').execute();
+  await t.db.deleteFrom('email_outbox').execute();
+  await t.db.deleteFrom('users').execute();
+});
+
+/** A mailer whose answers the test scripts; once the script runs out it sends. */
+function scriptedMailer(...script: Array<SendResult['status']>) {
+  const calls: OutgoingEmail[] = [];
+  const mailer: Mailer & { calls: OutgoingEmail[]; script: Array<SendResult['status']> } = {
+    name: 'scripted',
+    calls,
+    script,
+    async send(email) {
+      calls.push(email);
+      // Yield so concurrent passes really interleave with the database work.
+      await sleep(5);
+      const status = mailer.script.shift() ?? 'sent';
+      if (status === 'sent') return { status, messageId: `msg-${calls.length}` };
+      return { status, error: `${status} trouble #${calls.length}` };
+    },
+  };
+  return mailer;
+}
+
+async function queue(recipient = 'ada@example.com', lifetimeSeconds = 900): Promise<string> {
+  const now = deps.now();
+  return enqueueEmail(t.db, {
+    kind: 'sign_in_code',
+    recipient,
+    userId: null,
+    content: { subject: 'Hello', text: 'text body', html: '<p>html body</p>' },
+    notAfter: new Date(now.getTime() + lifetimeSeconds * 1000),
+    now,
+  });
+}
+
+function outboxRow(id: string) {
+  return t.db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+}
+
+function auditRows(type: string) {
+  return t.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'email', 'data']).where('type', '=', type).execute();
+}
+
+const pass = (mailer: Mailer) => deliverDueEmails(t.db, deps, mailer);
+
+describe('delivering queued emails', () => {
+  it('sends a queued sign-in code once, scrubs its bodies and records the send', async () => {
+    const { user } = await addUser(t.db, 'ada@example.com', 'user');
+    const requested = await requestCode(t.db, deps, { email: 'ada@example.com', attemptToken: undefined, meta: { ip: null, userAgent: null } });
+    if (!requested.ok) throw new Error(requested.reason);
+    const code = await latestCode(t.db, 'ada@example.com');
+    const mailer = scriptedMailer();
+
+    expect(await pass(mailer)).toEqual({ sent: 1, retrying: 0, failed: 0, expired: 0 });
+    expect(mailer.calls).toHaveLength(1);
+    expect(mailer.calls[0]).toMatchObject({ to: 'ada@example.com', subject: 'Your sign-in code for Acme', tag: 'sign_in_code' });
+    expect(mailer.calls[0]!.text).toContain(code);
+    expect(mailer.calls[0]!.html).toContain(code);
+
+    const row = await outboxRow(requested.outboxId);
+    expect(row).toMatchObject({ status: 'sent', text_body: null, html_body: null, provider_message_id: 'msg-1', attempts: 1, locked_until: null });
+    expect(row.sent_at).toEqual(deps.now());
+    expect(await auditRows('email_sent')).toEqual([
+      { type: 'email_sent', subject_user_id: user.id, email: 'ada@example.com', data: { kind: 'sign_in_code', attempts: 1 } },
+    ]);
+
+    deps.clock.advance(3600);
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
+    expect(mailer.calls).toHaveLength(1);
+  });
+
+  it('retries a transient failure only after the backoff, and delivers it exactly once', async () => {
+    const id = await queue();
+    const mailer = scriptedMailer('transient');
+
+    expect(await pass(mailer)).toMatchObject({ retrying: 1 });
+    const waiting = await outboxRow(id);
+    expect(waiting).toMatchObject({ status: 'pending', last_error: 'transient trouble #1', locked_until: null, text_body: 'text body' });
+    const waitSeconds = (waiting.next_attempt_at.getTime() - deps.now().getTime()) / 1000;
+    // First retry: 2 s base, ±20 % jitter.
+    expect(waitSeconds).toBeGreaterThanOrEqual(1.6);
+    expect(waitSeconds).toBeLessThanOrEqual(2.4);
+
+    deps.clock.advance(waitSeconds - 0.5);
+    expect(await pass(mailer)).toMatchObject({ sent: 0, retrying: 0 });
+    expect(mailer.calls).toHaveLength(1);
+
+    deps.clock.advance(0.5);
+    expect(await pass(mailer)).toMatchObject({ sent: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null, provider_message_id: 'msg-2' });
+
+    deps.clock.advance(600);
+    await pass(mailer);
+    expect(mailer.calls).toHaveLength(2);
+  });
+
+  it('gives up on a permanent failure at once, keeping the reason', async () => {
+    const id = await queue();
+    const mailer = scriptedMailer('permanent');
+
+    expect(await pass(mailer)).toMatchObject({ failed: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: 'failed', last_error: 'permanent trouble #1', text_body: null, html_body: null, sent_at: null });
+    expect(await auditRows('email_failed')).toEqual([
+      {
+        type: 'email_failed',
+        subject_user_id: null,
+        email: 'ada@example.com',
+        data: { kind: 'sign_in_code', attempts: 1, status: 'failed', error: 'permanent trouble #1' },
+      },
+    ]);
+
+    deps.clock.advance(600);
+    await pass(mailer);
+    expect(mailer.calls).toHaveLength(1);
+  });
+
+  it('never sends an email whose deadline passed while the provider was failing', async () => {
+    const id = await queue('ada@example.com', 30);
+    const mailer = scriptedMailer('transient');
+    await pass(mailer);
+
+    deps.clock.advance(30);
+    // The provider has recovered, but the code in the email is useless by now.
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 1 });
+    expect(mailer.calls).toHaveLength(1);
+    expect(await outboxRow(id)).toMatchObject({ status: 'expired', text_body: null, html_body: null, sent_at: null });
+  });
+
+  it('expires an email at once when its next retry would come after the deadline', async () => {
+    const id = await queue('ada@example.com', 1);
+    const mailer = scriptedMailer('transient');
+
+    expect(await pass(mailer)).toMatchObject({ expired: 1, retrying: 0 });
+    expect(await outboxRow(id)).toMatchObject({ status: 'expired', last_error: 'transient trouble #1', text_body: null });
+    expect(await auditRows('email_failed')).toMatchObject([{ data: { status: 'expired' } }]);
+  });
+});
+
+describe('several workers', () => {
+  it('two passes at the same moment send each email exactly once', async () => {
+    const recipients = ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com'];
+    for (const recipient of recipients) await queue(recipient);
+    const mailer = scriptedMailer();
+
+    const reports = await Promise.all([pass(mailer), pass(mailer), pass(mailer)]);
+    expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(5);
+    expect(mailer.calls.map((c) => c.to).sort()).toEqual(recipients);
+    const rows = await t.db.selectFrom('email_outbox').select(['status', 'attempts']).execute();
+    expect(rows).toEqual(recipients.map(() => ({ status: 'sent', attempts: 1 })));
+  });
+
+  it('leaves an email claimed by a worker that died alone until its lease runs out', async () => {
+    const id = await queue();
+    let claimed!: () => void;
+    const wasClaimed = new Promise<void>((resolve) => (claimed = resolve));
+    const dying: Mailer = {
+      name: 'dies mid-send',
+      send: () => {
+        claimed();
+        return new Promise<SendResult>(() => {});
+      },
+    };
+    void deliverDueEmails(t.db, deps, dying);
+    await wasClaimed;
+
+    const mailer = scriptedMailer();
+    deps.clock.advance(defaultDeliveryOptions.leaseSeconds - 1);
+    expect(await pass(mailer)).toMatchObject({ sent: 0 });
+    expect(mailer.calls).toHaveLength(0);
+
+    deps.clock.advance(1);
+    expect(await pass(mailer)).toMatchObject({ sent: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+});
+
+describe('retry backoff', () => {
+  const options = { ...defaultDeliveryOptions, retryBaseSeconds: 2, retryMaxSeconds: 60 };
+
+  it('doubles with each attempt until the cap', () => {
+    const delays = [1, 2, 3, 4, 5, 6, 7, 30, 2000].map((attempts) => retryDelaySeconds(attempts, options, 0.5));
+    expect(delays).toEqual([2, 4, 8, 16, 32, 60, 60, 60, 60]);
+  });
+
+  it('spreads retries by ±20 % around the delay', () => {
+    expect(retryDelaySeconds(3, options, 0)).toBeCloseTo(6.4);
+    expect(retryDelaySeconds(3, options, 1)).toBeCloseTo(9.6);
+    expect(retryDelaySeconds(50, options, 1)).toBeCloseTo(72);
+  });
+});
