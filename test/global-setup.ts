@@ -7,9 +7,3 @@ export default async function setup(project: TestProject) {
   project.provide('testDatabaseTemplate', template);
   return () => dropTestDatabaseTemplate(template);
 }
-
-declare module 'vitest' {
-  export interface ProvidedContext {
-    testDatabaseTemplate: import('@app/db/testing').TestDatabaseTemplate;
-  }
-}

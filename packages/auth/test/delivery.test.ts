@@ -47,6 +47,21 @@ function scriptedMailer(...script: Array<SendResult['status']>) {
   return mailer;
 }
 
+/** A mailer whose one send stays in flight until the test finishes it (or forever: a dead worker). */
+function heldMailer() {
+  let claimed!: () => void;
+  let finish!: (result: SendResult) => void;
+  const sending = new Promise<void>((resolve) => (claimed = resolve));
+  const mailer: Mailer = {
+    name: 'held',
+    send: () => {
+      claimed();
+      return new Promise<SendResult>((resolve) => (finish = resolve));
+    },
+  };
+  return { mailer, sending, finish: (result: SendResult) => finish(result) };
+}
+
 async function queue(recipient = 'ada@example.com', lifetimeSeconds = 900): Promise<string> {
   const now = deps.now();
   return enqueueEmail(t.db, {
@@ -90,9 +105,10 @@ describe('delivering queued emails', () => {
       { type: 'email_sent', subject_user_id: user.id, email: 'ada@example.com', data: { kind: 'sign_in_code', attempts: 1 } },
     ]);
 
-    deps.clock.advance(3600);
+    deps.clock.advance(60);
     expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
     expect(mailer.calls).toHaveLength(1);
+    expect(await outboxRow(requested.outboxId)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('retries a transient failure only after the backoff, and delivers it exactly once', async () => {
@@ -116,8 +132,9 @@ describe('delivering queued emails', () => {
     expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null, provider_message_id: 'msg-2' });
 
     deps.clock.advance(600);
-    await pass(mailer);
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
     expect(mailer.calls).toHaveLength(2);
+    expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
 
   it('gives up on a permanent failure at once, keeping the reason', async () => {
@@ -136,8 +153,9 @@ describe('delivering queued emails', () => {
     ]);
 
     deps.clock.advance(600);
-    await pass(mailer);
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
     expect(mailer.calls).toHaveLength(1);
+    expect(await outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
 
   it('never sends an email whose deadline passed while the provider was failing', async () => {
@@ -177,17 +195,9 @@ describe('several workers', () => {
 
   it('leaves an email claimed by a worker that died alone until its lease runs out', async () => {
     const id = await queue();
-    let claimed!: () => void;
-    const wasClaimed = new Promise<void>((resolve) => (claimed = resolve));
-    const dying: Mailer = {
-      name: 'dies mid-send',
-      send: () => {
-        claimed();
-        return new Promise<SendResult>(() => {});
-      },
-    };
-    void deliverDueEmails(t.db, deps, dying);
-    await wasClaimed;
+    const dead = heldMailer();
+    void deliverDueEmails(t.db, deps, dead.mailer);
+    await dead.sending;
 
     const mailer = scriptedMailer();
     deps.clock.advance(defaultDeliveryOptions.leaseSeconds - 1);
@@ -197,6 +207,45 @@ describe('several workers', () => {
     deps.clock.advance(1);
     expect(await pass(mailer)).toMatchObject({ sent: 1 });
     expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2 });
+  });
+
+  it('ignores the late outcome of a worker whose lease ran out mid-send', async () => {
+    const id = await queue();
+    const slow = heldMailer();
+    const slowPass = deliverDueEmails(t.db, deps, slow.mailer);
+    await slow.sending;
+
+    deps.clock.advance(defaultDeliveryOptions.leaseSeconds);
+    expect(await pass(scriptedMailer())).toMatchObject({ sent: 1 });
+
+    slow.finish({ status: 'permanent', error: 'too late to matter' });
+    expect(await slowPass).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
+    expect(await outboxRow(id)).toMatchObject({ status: 'sent', provider_message_id: 'msg-1', last_error: null });
+    expect(await auditRows('email_failed')).toEqual([]);
+    expect(deps.events).toContainEqual(expect.objectContaining({ event: 'email outcome dropped, lease lost', outboxId: id }));
+  });
+
+  it('does not let a late failure free the lease of the worker now sending', async () => {
+    const id = await queue();
+    const first = heldMailer();
+    const firstPass = deliverDueEmails(t.db, deps, first.mailer);
+    await first.sending;
+
+    deps.clock.advance(defaultDeliveryOptions.leaseSeconds);
+    const second = heldMailer();
+    const secondPass = deliverDueEmails(t.db, deps, second.mailer);
+    await second.sending;
+
+    first.finish({ status: 'transient', error: 'timed out' });
+    await firstPass;
+    const third = scriptedMailer();
+    deps.clock.advance(10);
+    expect(await pass(third)).toMatchObject({ sent: 0 });
+    expect(third.calls).toHaveLength(0);
+
+    second.finish({ status: 'sent', messageId: 'second' });
+    expect(await secondPass).toMatchObject({ sent: 1 });
+    expect(await outboxRow(id)).toMatchObject({ status: 'sent', provider_message_id: 'second', attempts: 2 });
   });
 });
 

@@ -1,3 +1,4 @@
+import type {} from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -93,4 +94,10 @@ export async function openTestDatabase(template: TestDatabaseTemplate): Promise<
       await admin(template.serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`));
     },
   };
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testDatabaseTemplate: TestDatabaseTemplate;
+  }
 }

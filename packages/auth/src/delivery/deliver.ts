@@ -72,7 +72,7 @@ export async function deliverDueEmails(
     claimed.map(async (row) => {
       const result = await sendSafely(mailer, row);
       const outcome = await recordOutcome(db, deps, row, result, options);
-      report[outcome] += 1;
+      if (outcome) report[outcome] += 1;
     }),
   );
   return report;
@@ -96,35 +96,39 @@ async function recordOutcome(
   row: OutboxRow,
   result: SendResult,
   options: DeliveryOptions,
-): Promise<Outcome> {
+): Promise<Outcome | null> {
   const now = deps.now();
-  return db.transaction().execute(async (trx): Promise<Outcome> => {
+  return db.transaction().execute(async (trx): Promise<Outcome | null> => {
+    // Every claim bumps `attempts`; if it moved, our lease ran out mid-send and another worker
+    // owns the row now, so our late outcome must not overwrite theirs (or free their lease).
+    const ifStillOurs = trx.updateTable('email_outbox').where('id', '=', row.id).where('attempts', '=', row.attempts);
+    const lost = () => {
+      deps.log({ event: 'email outcome dropped, lease lost', outboxId: row.id, result: result.status });
+      return null;
+    };
     if (result.status === 'sent') {
-      await trx
-        .updateTable('email_outbox')
+      const updated = await ifStillOurs
         .set({ status: 'sent', sent_at: now, provider_message_id: result.messageId, locked_until: null, text_body: null, html_body: null, last_error: null })
-        .where('id', '=', row.id)
-        .execute();
+        .executeTakeFirstOrThrow();
+      if (updated.numUpdatedRows === 0n) return lost();
       await recordAudit(trx, { type: 'email_sent', subjectUserId: row.user_id, email: row.recipient, data: { kind: row.kind, attempts: row.attempts }, at: now });
       deps.log({ event: 'email sent', outboxId: row.id, kind: row.kind, attempts: row.attempts });
       return 'sent';
     }
     const next = addSeconds(now, retryDelaySeconds(row.attempts, options, deps.randomBytes(1)[0]! / 255));
     if (result.status === 'transient' && next < row.not_after) {
-      await trx
-        .updateTable('email_outbox')
+      const updated = await ifStillOurs
         .set({ next_attempt_at: next, locked_until: null, last_error: result.error.slice(0, 500) })
-        .where('id', '=', row.id)
-        .execute();
+        .executeTakeFirstOrThrow();
+      if (updated.numUpdatedRows === 0n) return lost();
       deps.log({ event: 'email send failed, will retry', outboxId: row.id, error: result.error, retryAt: next.toISOString() });
       return 'retrying';
     }
     const status = result.status === 'permanent' ? 'failed' : 'expired';
-    await trx
-      .updateTable('email_outbox')
+    const updated = await ifStillOurs
       .set({ status, locked_until: null, last_error: result.error.slice(0, 500), text_body: null, html_body: null })
-      .where('id', '=', row.id)
-      .execute();
+      .executeTakeFirstOrThrow();
+    if (updated.numUpdatedRows === 0n) return lost();
     await recordAudit(trx, {
       type: 'email_failed',
       subjectUserId: row.user_id,

@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { addUser } from '@app/auth';
+import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, type TestApp } from '../apps/api/test/support/test-app';
+import { launchChromium } from './support/chromium';
+import { freePort } from './support/free-port';
+
+const webDist = resolve(import.meta.dirname, '../apps/web/dist');
+const shots = resolve(import.meta.dirname, '../test-results');
+mkdirSync(shots, { recursive: true });
+
+let app: TestApp;
+let browser: Browser;
+let origin: string;
+
+beforeAll(async () => {
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  app = await startTestApp({ env: { PORT: String(port), APP_URL: origin, WEB_DIST_DIR: webDist } });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await app?.close();
+});
+
+/** A fresh browser profile whose console problems are collected. */
+async function newPage(timezoneId = 'Asia/Tokyo'): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext({ timezoneId, locale: 'en-US' });
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return { page, problems };
+}
+
+describe('signing in with a code, in Chromium', () => {
+  it('takes a person from a protected page through the code email and back', async () => {
+    await addUser(app.db, 'grace@example.com', 'user');
+    const { page, problems } = await newPage();
+
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForURL(/\/sign-in\?redirect=/);
+    expect(new URL(page.url()).searchParams.get('redirect')).toBe('/dashboard');
+    await expect.poll(() => page.getByRole('heading', { name: 'Sign In' }).isVisible()).toBe(true);
+    expect(await page.getByText('Enter your email to sign in to the app.').isVisible()).toBe(true);
+    const emailField = page.getByLabel('Email');
+    expect(await emailField.getAttribute('placeholder')).toBe('foo@bar.com');
+    expect(await emailField.getAttribute('autocomplete')).toBe('email');
+    await page.screenshot({ path: join(shots, 'sign-in.png') });
+
+    await emailField.fill('Grace@Example.com');
+    await page.getByRole('button', { name: 'Sign In with Email' }).click();
+    const codeField = page.getByLabel('Code');
+    await codeField.waitFor();
+    expect(await page.getByRole('button', { name: 'Code sent' }).isDisabled()).toBe(true);
+    expect(await codeField.getAttribute('autocomplete')).toBe('one-time-code');
+    expect(await codeField.getAttribute('inputmode')).toBe('numeric');
+    expect(await codeField.getAttribute('placeholder')).toBe('Enter your code');
+    expect(await page.getByRole('button', { name: /Resend code in \d+ s/ }).isDisabled()).toBe(true);
+    expect(await page.getByRole('button', { name: 'Use a different email' }).isVisible()).toBe(true);
+
+    const mail = await app.postmark.waitForMessage((m) => m.To === 'grace@example.com', 15_000);
+    const code = app.postmark.codeFor('grace@example.com');
+    expect(mail.Subject).toBe('Your sign-in code for Acme');
+    await page.screenshot({ path: join(shots, 'code-sent.png') });
+
+    // Pasted with a space, as people copy it from an email.
+    await codeField.fill(`${code.slice(0, 3)} ${code.slice(3)}`);
+    await page.getByRole('button', { name: 'Verify code' }).click();
+    await page.waitForURL(`${origin}/dashboard`);
+    await expect.poll(() => page.getByText('grace@example.com').isVisible()).toBe(true);
+    expect(await page.getByText('Asia/Tokyo').isVisible()).toBe(true);
+    await page.screenshot({ path: join(shots, 'dashboard.png') });
+
+    const cookies = await page.context().cookies();
+    const session = cookies.find((c) => c.name === 'session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(/\/sign-in/);
+    await page.goto(`${origin}/dashboard`);
+    await page.waitForURL(/\/sign-in\?redirect=/);
+    expect(problems).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a clear error for an unregistered email and a wrong code', async () => {
+    await addUser(app.db, 'linus@example.com', 'user');
+    const { page, problems } = await newPage('Europe/Paris');
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('Email').fill('stranger@example.com');
+    await page.getByRole('button', { name: 'Sign In with Email' }).click();
+    const alert = page.locator('[aria-live]').filter({ hasText: /not registered/i });
+    await alert.first().waitFor();
+
+    await page.getByLabel('Email').fill('linus@example.com');
+    await page.getByRole('button', { name: 'Sign In with Email' }).click();
+    await page.getByLabel('Code').waitFor();
+    const code = (await app.postmark.waitForMessage((m) => m.To === 'linus@example.com', 15_000)) && app.postmark.codeFor('linus@example.com');
+    await page.getByLabel('Code').fill(code === '000000' ? '111111' : '000000');
+    await page.getByRole('button', { name: 'Verify code' }).click();
+    await page.locator('[aria-live]').filter({ hasText: /wrong|expired/i }).first().waitFor();
+    await page.screenshot({ path: join(shots, 'wrong-code.png') });
+    expect(page.url()).toContain('/sign-in');
+    // The browser logs failed requests (401/403) as console errors; nothing else may appear.
+    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))).toEqual([]);
+    await page.context().close();
+  });
+
+  it('works with the keyboard alone and returns to a safe redirect only', async () => {
+    await addUser(app.db, 'keys@example.com', 'user');
+    const { page } = await newPage();
+    await page.goto(`${origin}/sign-in?redirect=${encodeURIComponent('//evil.example/steal')}`);
+    await page.getByLabel('Email').waitFor();
+    await page.keyboard.press('Tab');
+    // Tab until the email field has focus, then type and press Enter.
+    for (let i = 0; i < 10 && !(await page.getByLabel('Email').evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press('Tab');
+    }
+    await page.keyboard.type('keys@example.com');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('Code').waitFor();
+    await expect.poll(() => page.getByLabel('Code').evaluate((el) => el === document.activeElement)).toBe(true);
+    await app.postmark.waitForMessage((m) => m.To === 'keys@example.com', 15_000);
+    await page.keyboard.type(app.postmark.codeFor('keys@example.com'));
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`${origin}/dashboard`);
+    await page.context().close();
+  });
+});
