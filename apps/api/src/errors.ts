@@ -51,8 +51,10 @@ export function reasonError(failure: Pick<Failure, 'reason' | 'retryAfterSeconds
 }
 
 /** The reason for errors tRPC raises itself (bad JSON, bad input, unknown procedure, …). */
-export function reasonForTRPCCode(code: TRPC_ERROR_CODE_KEY): Reason {
+export function reasonForTRPCCode(code: TRPC_ERROR_CODE_KEY): Reason | 'internal' {
   switch (code) {
+    case 'INTERNAL_SERVER_ERROR':
+      return 'internal';
     case 'NOT_FOUND':
       return 'not_found';
     case 'UNAUTHORIZED':

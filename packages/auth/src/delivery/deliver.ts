@@ -28,10 +28,10 @@ export interface DeliveryReport {
   expired: number;
 }
 
-/** Seconds to wait before attempt number `attempts + 1`, with ±20 % jitter so retries spread out. */
+/** Seconds to wait before attempt number `attempts + 1`, with ±20 % jitter so retries spread out, capped. */
 export function retryDelaySeconds(attempts: number, options: DeliveryOptions, jitter: number): number {
-  const base = Math.min(options.retryMaxSeconds, options.retryBaseSeconds * 2 ** Math.max(0, attempts - 1));
-  return base * (0.8 + 0.4 * jitter);
+  const base = options.retryBaseSeconds * 2 ** Math.min(30, Math.max(0, attempts - 1));
+  return Math.min(options.retryMaxSeconds, base * (0.8 + 0.4 * jitter));
 }
 
 /**

@@ -1,0 +1,75 @@
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config';
+
+const production = {
+  NODE_ENV: 'production',
+  APP_URL: 'https://auth.example.com',
+  AUTH_SECRET: 's'.repeat(40),
+  POSTMARK_SERVER_TOKEN: 'token',
+  MAIL_FROM: 'auth@example.com',
+};
+
+function expectError(env: Record<string, string>, variable: string) {
+  expect(() => loadConfig(env)).toThrow(ConfigError);
+  expect(() => loadConfig(env)).toThrow(variable);
+}
+
+describe('configuration', () => {
+  it('runs in development with nothing set: embedded database, console email, a default admin', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    const config = loadConfig({ DATA_DIR: dataDir });
+    expect(config).toMatchObject({ env: 'development', port: 3000, postmark: null, adminEmail: 'admin@example.com' });
+    expect(config.database).toMatchObject({ url: undefined, dataDir });
+    expect(config.appUrl.origin).toBe('http://localhost:5173');
+    expect(config.auth).toMatchObject({ codeLength: 6, codeTtlSeconds: 900, resendCooldownSeconds: 60, maxFailedAttempts: 5 });
+    expect(config.auth.sessionIdleTimeoutSeconds).toBe(30 * 86_400);
+    expect(config.auth.sessionAbsoluteTimeoutSeconds).toBe(90 * 86_400);
+  });
+
+  it('makes a development secret once and keeps it in DATA_DIR', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    const first = loadConfig({ DATA_DIR: dataDir }).auth.secret;
+    expect(first.length).toBeGreaterThanOrEqual(32);
+    expect(loadConfig({ DATA_DIR: dataDir }).auth.secret).toBe(first);
+    expect(readFileSync(join(dataDir, 'auth-secret'), 'utf8').trim()).toBe(first);
+    expect(statSync(join(dataDir, 'auth-secret')).mode & 0o077).toBe(0);
+  });
+
+  it('accepts a complete production configuration', () => {
+    const config = loadConfig(production);
+    expect(config.postmark).toEqual({
+      serverToken: 'token',
+      from: 'auth@example.com',
+      messageStream: 'outbound',
+      apiUrl: 'https://api.postmarkapp.com',
+    });
+    expect(config.adminEmail).toBeUndefined();
+    expect(config.host).toBe('0.0.0.0');
+  });
+
+  it('names the variable that is missing or wrong', () => {
+    const { AUTH_SECRET: _s, ...noSecret } = production;
+    expectError(noSecret, 'AUTH_SECRET');
+    expectError({ ...production, AUTH_SECRET: 'short' }, 'AUTH_SECRET');
+    const { APP_URL: _u, ...noUrl } = production;
+    expectError(noUrl, 'APP_URL');
+    const { POSTMARK_SERVER_TOKEN: _t, ...noToken } = production;
+    expectError(noToken, 'POSTMARK_SERVER_TOKEN');
+    const { MAIL_FROM: _f, ...noFrom } = production;
+    expectError(noFrom, 'MAIL_FROM');
+    expectError({ ...production, PORT: 'eighty' }, 'PORT');
+    expectError({ ...production, APP_URL: 'ftp://x' }, 'APP_URL');
+    expectError({ ...production, AUTH_CODE_TTL_SECONDS: '-5' }, 'AUTH_CODE_TTL_SECONDS');
+    expectError({ ...production, NODE_ENV: 'staging' }, 'NODE_ENV');
+    expectError({ ...production, SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, 'SESSION_ABSOLUTE_TIMEOUT_SECONDS');
+  });
+
+  it('reads TRUST_PROXY as off, a hop count or addresses', () => {
+    expect(loadConfig(production).trustProxy).toBe(false);
+    expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
+    expect(loadConfig({ ...production, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+});
