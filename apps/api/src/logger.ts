@@ -2,6 +2,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** A block of text for people (e.g. a development email), written as is. */
+  print(text: string): void;
 }
 
 /** One JSON object a line on stdout/stderr: easy for people to read and for log shippers to parse. */
@@ -17,7 +19,7 @@ export function createLogger(write: { out: (line: string) => void; err: (line: s
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
+    print: (text) => write.out(text),
   };
 }
 
-export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

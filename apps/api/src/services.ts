@@ -45,7 +45,7 @@ export function authDepsFromConfig(config: Config, log: Logger, now?: () => Date
 
 export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer; devMailbox: Services['devMailbox'] } {
   if (config.postmark) return { mailer: createPostmarkMailer(config.postmark), devMailbox: null };
-  const console = createConsoleMailer({ print: (text) => log.info('email (printed, not sent)', { email: text }) });
+  const console = createConsoleMailer({ print: (text) => log.print(text) });
   return { mailer: console, devMailbox: config.isProduction ? null : () => console.recent() };
 }
 

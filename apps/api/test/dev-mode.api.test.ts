@@ -15,6 +15,7 @@ const log: Logger = {
   info: (message, fields) => printed.push(`${message} ${JSON.stringify(fields ?? {})}`),
   warn: () => {},
   error: () => {},
+  print: (text) => printed.push(text),
 };
 const env = { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, APP_URL: 'http://localhost:5173', WEB_DIST_DIR: '/nonexistent' };
 let server: RunningServer;

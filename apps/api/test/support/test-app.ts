@@ -35,7 +35,7 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
   const postmark = await startFakePostmark({ serverToken: POSTMARK_TOKEN });
   const logs: LogEntry[] = [];
   const record = (level: string) => (message: string, fields: Record<string, unknown> = {}) => logs.push({ level, message, fields });
-  const log: Logger = { info: record('info'), warn: record('warn'), error: record('error') };
+  const log: Logger = { info: record('info'), warn: record('warn'), error: record('error'), print: (text) => record('print')(text) };
   const config = loadConfig({
     NODE_ENV: 'production',
     HOST: '127.0.0.1',
