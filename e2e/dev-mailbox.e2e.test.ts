@@ -1,0 +1,62 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../apps/api/src/config';
+import type { Logger } from '../apps/api/src/logger';
+import { type RunningServer, startServer } from '../apps/api/src/server';
+import { launchChromium } from './support/chromium';
+import { freePort } from './support/free-port';
+
+const shots = resolve(import.meta.dirname, '../test-results');
+const quiet: Logger = { info() {}, warn() {}, error() {}, print() {} };
+let server: RunningServer;
+let browser: Browser;
+let origin: string;
+
+// Development without Postmark: the code is read from the dev mailbox page, as a developer would.
+beforeAll(async () => {
+  const port = await freePort();
+  origin = `http://127.0.0.1:${port}`;
+  const config = loadConfig({
+    NODE_ENV: 'development',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    APP_URL: origin,
+    DATA_DIR: mkdtempSync(join(tmpdir(), 'e2e-dev-')),
+    WEB_DIST_DIR: resolve(import.meta.dirname, '../apps/web/dist'),
+  });
+  server = await startServer(config, quiet, { deliveryIntervalMs: 50 });
+  browser = await launchChromium();
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the dev mailbox', () => {
+  it('shows the printed code, which signs the first admin in', async () => {
+    const context = await browser.newContext({ timezoneId: 'America/Sao_Paulo' });
+    const page = await context.newPage();
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('Email').fill('admin@example.com');
+    await page.getByRole('button', { name: 'Sign In with Email' }).click();
+    await page.getByLabel('Code').waitFor();
+
+    const mailbox = await context.newPage();
+    await mailbox.goto(`${origin}/dev/mailbox`);
+    const body = mailbox.locator('pre').filter({ hasText: /^\s*Hey there/ }).first();
+    await body.waitFor();
+    await mailbox.screenshot({ path: join(shots, 'dev-mailbox.png') });
+    const code = /^(\d{6})$/m.exec(await body.innerText())?.[1];
+    expect(code).toMatch(/^\d{6}$/);
+    expect(await mailbox.getByText('Your sign-in code for Acme').first().isVisible()).toBe(true);
+
+    await page.getByLabel('Code').fill(code!);
+    await page.getByRole('button', { name: 'Verify code' }).click();
+    await page.waitForURL(`${origin}/dashboard`);
+    await expect.poll(() => page.getByText('America/Sao_Paulo').isVisible()).toBe(true);
+    await context.close();
+  });
+});
