@@ -4,6 +4,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
+interface LimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
 /** The repository root (this file sits in apps/api/src, or apps/api/dist once bundled). */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -12,6 +17,25 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
+
+/** A limit written as `COUNT/WINDOW`, e.g. `5/1h`, `60/10m`, `1/60s`. */
+function limitRule(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((value, ctx) => {
+      const match = /^\s*(\d+)\s*\/\s*(\d+)\s*([smhd])\s*$/.exec(value);
+      const limit = Number(match?.[1]);
+      const windowSeconds = Number(match?.[2]) * UNIT_SECONDS[(match?.[3] ?? 's') as keyof typeof UNIT_SECONDS];
+      if (!match || limit < 1 || windowSeconds < 1) {
+        ctx.addIssue({ code: 'custom', message: 'must look like COUNT/WINDOW, e.g. 5/1h, 60/10m or 1/60s' });
+        return z.NEVER;
+      }
+      return { limit, windowSeconds };
+    });
+}
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -27,6 +51,12 @@ const envSchema = z.object({
   AUTH_CODE_TTL_SECONDS: seconds(900, 60),
   AUTH_RESEND_COOLDOWN_SECONDS: seconds(60, 0),
   AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default('true'),
+  SIGNUP: z.enum(['invite', 'open']).default('invite'),
+  AUTH_LIMIT_CODES_PER_EMAIL: limitRule('5/1h'),
+  AUTH_LIMIT_WRONG_CODES_PER_EMAIL: limitRule('10/1h'),
+  AUTH_LIMIT_CODES_PER_IP: limitRule('30/1h'),
+  AUTH_LIMIT_VERIFIES_PER_IP: limitRule('60/10m'),
   SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 86_400, 60),
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(90 * 86_400, 60),
   POSTMARK_SERVER_TOKEN: optional,
@@ -56,6 +86,14 @@ export interface Config {
     maxFailedAttempts: number;
     sessionIdleTimeoutSeconds: number;
     sessionAbsoluteTimeoutSeconds: number;
+    revealUnregistered: boolean;
+    signup: 'invite' | 'open';
+    limits: {
+      codesPerEmail: LimitRule;
+      wrongCodesPerEmail: LimitRule;
+      codesPerIp: LimitRule;
+      verifiesPerIp: LimitRule;
+    };
   };
   /** Postmark settings, or null to print emails to the console (never in production). */
   postmark: { serverToken: string; from: string; messageStream: string; apiUrl: string } | null;
@@ -113,6 +151,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailedAttempts: e.AUTH_MAX_FAILED_ATTEMPTS,
       sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
       sessionAbsoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      revealUnregistered: e.AUTH_REVEAL_UNREGISTERED === 'true',
+      signup: e.SIGNUP,
+      limits: {
+        codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,
+        wrongCodesPerEmail: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL,
+        codesPerIp: e.AUTH_LIMIT_CODES_PER_IP,
+        verifiesPerIp: e.AUTH_LIMIT_VERIFIES_PER_IP,
+      },
     },
     postmark,
     adminEmail: e.ADMIN_EMAIL ?? (isProduction ? undefined : 'admin@example.com'),

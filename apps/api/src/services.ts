@@ -38,6 +38,9 @@ export function authDepsFromConfig(config: Config, log: Logger, now?: () => Date
         idleTimeoutSeconds: config.auth.sessionIdleTimeoutSeconds,
         absoluteTimeoutSeconds: config.auth.sessionAbsoluteTimeoutSeconds,
       },
+      signup: config.auth.signup,
+      revealUnregistered: config.auth.revealUnregistered,
+      limits: config.auth.limits,
     },
     { log: ({ event, ...fields }) => log.info(event, fields), ...(now ? { now } : {}) },
   );

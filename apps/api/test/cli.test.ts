@@ -38,7 +38,7 @@ describe('pnpm cli', () => {
 
   it('reverts the latest migration', () => {
     cli('migrate');
-    expect(cli('migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_11_26_0001_initial') });
-    expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0001_initial') });
+    expect(cli('migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_11_26_0002_limits_and_admin') });
+    expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0002_limits_and_admin') });
   });
 });

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { LimitRule } from './limits/rate-limit';
 
 export interface AuthOptions {
   /** Server secret keying the code HMAC (AUTH_SECRET). */
@@ -20,11 +21,30 @@ export interface AuthOptions {
     /** Expiry is pushed forward at most this often, so validation is usually one read. */
     refreshIntervalSeconds: number;
   };
+  /** invite: only existing users get codes; open: anyone, the user is created on first sign-in. */
+  signup: 'invite' | 'open';
+  /** false: unknown and deactivated emails get the same answer as registered ones (no probing). */
+  revealUnregistered: boolean;
+  /** Shared limits (in Postgres); see docs/security.md for the arithmetic. */
+  limits: {
+    codesPerEmail: LimitRule;
+    wrongCodesPerEmail: LimitRule;
+    codesPerIp: LimitRule;
+    verifiesPerIp: LimitRule;
+  };
 }
 
 export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUrl'> = {
   code: { length: 6, ttlSeconds: 900, resendCooldownSeconds: 60, maxFailedAttempts: 5, validCodesPerAttempt: 3 },
   session: { idleTimeoutSeconds: 30 * 86_400, absoluteTimeoutSeconds: 90 * 86_400, refreshIntervalSeconds: 3_600 },
+  signup: 'invite',
+  revealUnregistered: true,
+  limits: {
+    codesPerEmail: { limit: 5, windowSeconds: 3_600 },
+    wrongCodesPerEmail: { limit: 10, windowSeconds: 3_600 },
+    codesPerIp: { limit: 30, windowSeconds: 3_600 },
+    verifiesPerIp: { limit: 60, windowSeconds: 600 },
+  },
 };
 
 export interface AuthEvent {

@@ -98,7 +98,7 @@ describe('delivering queued emails', () => {
     expect(mailer.calls[0]!.text).toContain(code);
     expect(mailer.calls[0]!.html).toContain(code);
 
-    const row = await outboxRow(requested.outboxId);
+    const row = await outboxRow(requested.outboxId!);
     expect(row).toMatchObject({ status: 'sent', text_body: null, html_body: null, provider_message_id: 'msg-1', attempts: 1, locked_until: null });
     expect(row.sent_at).toEqual(deps.now());
     expect(await auditRows('email_sent')).toEqual([
@@ -108,7 +108,7 @@ describe('delivering queued emails', () => {
     deps.clock.advance(60);
     expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
     expect(mailer.calls).toHaveLength(1);
-    expect(await outboxRow(requested.outboxId)).toMatchObject({ status: 'sent', attempts: 1 });
+    expect(await outboxRow(requested.outboxId!)).toMatchObject({ status: 'sent', attempts: 1 });
   });
 
   it('retries a transient failure only after the backoff, and delivers it exactly once', async () => {

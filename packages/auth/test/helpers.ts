@@ -18,7 +18,7 @@ export function fakeClock(start = new Date('2026-01-05T10:00:00Z')) {
 export function testDeps(clock = fakeClock()): AuthDeps & { clock: ReturnType<typeof fakeClock>; events: AuthEvent[] } {
   const events: AuthEvent[] = [];
   return {
-    options: { ...defaultAuthOptions, secret: 'test-secret-0123456789abcdef0123456789', appName: 'Acme', appUrl: 'http://localhost:3000' },
+    options: { ...structuredClone(defaultAuthOptions), secret: 'test-secret-0123456789abcdef0123456789', appName: 'Acme', appUrl: 'http://localhost:3000' },
     now: clock.now,
     randomBytes,
     log: (e) => events.push(e),

@@ -15,6 +15,7 @@ beforeEach(async () => {
   deps = testDeps();
   await t.db.deleteFrom('users').execute();
   await t.db.deleteFrom('email_outbox').execute();
+  await t.db.deleteFrom('rate_limits').execute();
   await addUser(t.db, 'ada@example.com', 'user');
 });
 

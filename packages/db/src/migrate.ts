@@ -1,9 +1,11 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026_11_26_0001_initial';
+import * as limitsAndAdmin from './migrations/2026_11_26_0002_limits_and_admin';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
 const migrations: Record<string, Migration> = {
   '2026_11_26_0001_initial': initial,
+  '2026_11_26_0002_limits_and_admin': limitsAndAdmin,
 };
 
 function migratorFor(db: Kysely<any>): Migrator {

@@ -20,8 +20,11 @@ export interface UsersTable {
   last_sign_in_at: Timestamp | null;
 }
 
+export type AttemptKind = 'sign_in' | 'sign_up' | 'decoy';
+
 export interface SignInAttemptsTable {
   id: string;
+  kind: ColumnType<AttemptKind, AttemptKind | undefined, AttemptKind>;
   secret_hash: Uint8Array;
   email: string;
   user_id: string | null;
@@ -86,7 +89,13 @@ export interface AuditEventsTable {
   created_at: DefaultedTimestamp;
 }
 
+export interface RateLimitsTable {
+  key: string;
+  tat: Timestamp;
+}
+
 export interface DB {
+  rate_limits: RateLimitsTable;
   users: UsersTable;
   sign_in_attempts: SignInAttemptsTable;
   sign_in_codes: SignInCodesTable;

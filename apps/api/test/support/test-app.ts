@@ -48,6 +48,9 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
     MAIL_FROM: 'Acme <auth@app.test>',
     ADMIN_EMAIL: 'admin@app.test',
     WEB_DIST_DIR: '/nonexistent',
+    // Every test client comes from 127.0.0.1: per-network limits are tested on their own.
+    AUTH_LIMIT_CODES_PER_IP: '100000/1h',
+    AUTH_LIMIT_VERIFIES_PER_IP: '100000/1h',
     ...options.env,
   });
   const server = await startServer(config, log, { db: database.db, deliveryIntervalMs: 50, ...(options.now ? { now: options.now } : {}) });
