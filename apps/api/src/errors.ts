@@ -17,6 +17,8 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   csrf_rejected: 'FORBIDDEN',
   not_found: 'NOT_FOUND',
   unavailable: 'SERVICE_UNAVAILABLE',
+  last_admin: 'CONFLICT',
+  already_exists: 'CONFLICT',
 };
 
 /** Developer-facing text; the web app has its own words for people. */
@@ -34,6 +36,8 @@ const messageForReason: Record<Reason, string> = {
   csrf_rejected: 'Cross-site request refused.',
   not_found: 'Not found.',
   unavailable: 'The service is temporarily unavailable.',
+  last_admin: 'The last active admin cannot be demoted, deactivated or removed.',
+  already_exists: 'A user with this email already exists.',
 };
 
 /** A TRPCError that knows its machine-readable reason. */

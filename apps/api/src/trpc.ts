@@ -1,4 +1,4 @@
-import { validateSessionToken } from '@app/auth';
+import { decideAccess, type Requirement, validateSessionToken } from '@app/auth';
 import { isDatabaseUnavailable } from '@app/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
@@ -38,15 +38,21 @@ const availability = t.middleware(async ({ next }) => {
 /** Anyone may call it. */
 export const publicProcedure = t.procedure.use(availability);
 
-/** Needs a valid session; `ctx.user` and `ctx.session` are set (the role is read fresh each call). */
-export const signedInProcedure = publicProcedure.use(async ({ ctx, next }) => {
-  const { session, user } = await validateSessionToken(
-    ctx.services.db,
-    ctx.services.deps,
-    ctx.cookies[ctx.services.cookies.session],
-  );
-  if (!session) throw new ReasonError('unauthenticated');
-  return next({ ctx: { session, user } });
-});
+/** Validates the session cookie and applies the access policy; the role is read fresh each call. */
+function requires(requirement: Exclude<Requirement, 'public'>) {
+  return t.middleware(async ({ ctx, next }) => {
+    const { session, user } = await validateSessionToken(ctx.services.db, ctx.services.deps, ctx.cookies[ctx.services.cookies.session]);
+    const decision = decideAccess(user, requirement);
+    if (!decision.ok) throw new ReasonError(decision.reason);
+    if (!session) throw new ReasonError('unauthenticated');
+    return next({ ctx: { session, user } });
+  });
+}
+
+/** Needs a valid session; `ctx.user` and `ctx.session` are set. */
+export const signedInProcedure = publicProcedure.use(requires('signed-in'));
+
+/** Needs a valid session of an admin: UNAUTHORIZED `unauthenticated` without one, FORBIDDEN `forbidden` for others. */
+export const adminProcedure = publicProcedure.use(requires('admin'));
 
 export { TRPCError };

@@ -24,6 +24,9 @@ export {
   type RequestMeta,
 } from './options';
 export { fail, type Failure, type Reason, REASONS } from './reasons';
+export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
+export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, chargeLimit } from './limits/rate-limit';
+export { limitNetwork } from './limits/client-ip';
 export {
   createSession,
   invalidateSessionToken,

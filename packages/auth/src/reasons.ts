@@ -13,6 +13,8 @@ export const REASONS = [
   'bad_request',
   'not_found',
   'unavailable',
+  'last_admin',
+  'already_exists',
 ] as const;
 
 export type Reason = (typeof REASONS)[number];
