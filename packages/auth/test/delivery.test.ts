@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { TestDatabase } from '@app/db/testing';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   addUser,
   defaultDeliveryOptions,
@@ -12,20 +11,13 @@ import {
   retryDelaySeconds,
   type SendResult,
 } from '../src/index';
-import { latestCode, testDeps, useTestDatabase } from './helpers';
+import { latestCode, type TestDeps, useDatabaseSuite } from './helpers';
 
-let t: TestDatabase;
-let deps: ReturnType<typeof testDeps>;
+let deps: TestDeps;
 
-beforeAll(async () => {
-  t = await useTestDatabase();
-});
-afterAll(() => t.close());
+const suite = useDatabaseSuite();
 beforeEach(async () => {
-  deps = testDeps();
-  await t.db.deleteFrom('audit_events').execute();
-  await t.db.deleteFrom('email_outbox').execute();
-  await t.db.deleteFrom('users').execute();
+  deps = suite.deps;
 });
 
 /** A mailer whose answers the test scripts; once the script runs out it sends. */
@@ -64,7 +56,7 @@ function heldMailer() {
 
 async function queue(recipient = 'ada@example.com', lifetimeSeconds = 900): Promise<string> {
   const now = deps.now();
-  return enqueueEmail(t.db, {
+  return enqueueEmail(suite.db, {
     kind: 'sign_in_code',
     recipient,
     userId: null,
@@ -75,21 +67,21 @@ async function queue(recipient = 'ada@example.com', lifetimeSeconds = 900): Prom
 }
 
 function outboxRow(id: string) {
-  return t.db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  return suite.db.selectFrom('email_outbox').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
 function auditRows(type: string) {
-  return t.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'email', 'data']).where('type', '=', type).execute();
+  return suite.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'email', 'data']).where('type', '=', type).execute();
 }
 
-const pass = (mailer: Mailer) => deliverDueEmails(t.db, deps, mailer);
+const pass = (mailer: Mailer) => deliverDueEmails(suite.db, deps, mailer);
 
 describe('delivering queued emails', () => {
   it('sends a queued sign-in code once, scrubs its bodies and records the send', async () => {
-    const { user } = await addUser(t.db, 'ada@example.com', 'user');
-    const requested = await requestCode(t.db, deps, { email: 'ada@example.com', attemptToken: undefined, meta: { ip: null, userAgent: null } });
+    const { user } = await addUser(suite.db, 'ada@example.com', 'user');
+    const requested = await requestCode(suite.db, deps, { email: 'ada@example.com', attemptToken: undefined, meta: { ip: null, userAgent: null } });
     if (!requested.ok) throw new Error(requested.reason);
-    const code = await latestCode(t.db, 'ada@example.com');
+    const code = await latestCode(suite.db, 'ada@example.com');
     const mailer = scriptedMailer();
 
     expect(await pass(mailer)).toEqual({ sent: 1, retrying: 0, failed: 0, expired: 0 });
@@ -189,14 +181,14 @@ describe('several workers', () => {
     const reports = await Promise.all([pass(mailer), pass(mailer), pass(mailer)]);
     expect(reports.reduce((sum, r) => sum + r.sent, 0)).toBe(5);
     expect(mailer.calls.map((c) => c.to).sort()).toEqual(recipients);
-    const rows = await t.db.selectFrom('email_outbox').select(['status', 'attempts']).execute();
+    const rows = await suite.db.selectFrom('email_outbox').select(['status', 'attempts']).execute();
     expect(rows).toEqual(recipients.map(() => ({ status: 'sent', attempts: 1 })));
   });
 
   it('leaves an email claimed by a worker that died alone until its lease runs out', async () => {
     const id = await queue();
     const dead = heldMailer();
-    void deliverDueEmails(t.db, deps, dead.mailer);
+    void deliverDueEmails(suite.db, deps, dead.mailer);
     await dead.sending;
 
     const mailer = scriptedMailer();
@@ -212,7 +204,7 @@ describe('several workers', () => {
   it('ignores the late outcome of a worker whose lease ran out mid-send', async () => {
     const id = await queue();
     const slow = heldMailer();
-    const slowPass = deliverDueEmails(t.db, deps, slow.mailer);
+    const slowPass = deliverDueEmails(suite.db, deps, slow.mailer);
     await slow.sending;
 
     deps.clock.advance(defaultDeliveryOptions.leaseSeconds);
@@ -228,12 +220,12 @@ describe('several workers', () => {
   it('does not let a late failure free the lease of the worker now sending', async () => {
     const id = await queue();
     const first = heldMailer();
-    const firstPass = deliverDueEmails(t.db, deps, first.mailer);
+    const firstPass = deliverDueEmails(suite.db, deps, first.mailer);
     await first.sending;
 
     deps.clock.advance(defaultDeliveryOptions.leaseSeconds);
     const second = heldMailer();
-    const secondPass = deliverDueEmails(t.db, deps, second.mailer);
+    const secondPass = deliverDueEmails(suite.db, deps, second.mailer);
     await second.sending;
 
     first.finish({ status: 'transient', error: 'timed out' });

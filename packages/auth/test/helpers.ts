@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { openTestDatabase, type TestDatabase } from '@app/db/testing';
-import { inject } from 'vitest';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { type AuthDeps, type AuthEvent, defaultAuthOptions } from '../src/index';
 import type { Database } from '@app/db';
 
@@ -15,7 +16,9 @@ export function fakeClock(start = new Date('2026-01-05T10:00:00Z')) {
   };
 }
 
-export function testDeps(clock = fakeClock()): AuthDeps & { clock: ReturnType<typeof fakeClock>; events: AuthEvent[] } {
+export type TestDeps = AuthDeps & { clock: ReturnType<typeof fakeClock>; events: AuthEvent[] };
+
+export function testDeps(clock = fakeClock()): TestDeps {
   const events: AuthEvent[] = [];
   return {
     options: { ...structuredClone(defaultAuthOptions), secret: 'test-secret-0123456789abcdef0123456789', appName: 'Acme', appUrl: 'http://localhost:3000' },
@@ -42,4 +45,36 @@ export async function latestCode(db: Database, email: string): Promise<string> {
   const match = /^(\d{6})$/m.exec(row.text_body ?? '');
   if (!match?.[1]) throw new Error(`no code in the email to ${email}`);
   return match[1];
+}
+
+export interface DatabaseSuite {
+  /** This file's own database (valid inside tests and hooks). */
+  readonly db: Database;
+  /** Fresh dependencies with a fake clock for each test. */
+  readonly deps: TestDeps;
+}
+
+/**
+ * Registers the hooks a database test file needs: its own database for the file, and every table
+ * emptied (and a new fake clock made) before each test, so tests never see each other's rows.
+ */
+export function useDatabaseSuite(): DatabaseSuite {
+  let database: TestDatabase | undefined;
+  let deps: TestDeps | undefined;
+  beforeAll(async () => {
+    database = await useTestDatabase();
+  });
+  afterAll(() => database?.close());
+  beforeEach(async () => {
+    deps = testDeps();
+    await sql`truncate users, sign_in_attempts, sign_in_codes, sessions, email_outbox, audit_events, rate_limits cascade`.execute(database!.db);
+  });
+  return {
+    get db() {
+      return database!.db;
+    },
+    get deps() {
+      return deps!;
+    },
+  };
 }

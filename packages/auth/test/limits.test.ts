@@ -1,48 +1,42 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '@app/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addUser, requestCode, verifyCode } from '../src/index';
 import { consumeLimit, peekLimit } from '../src/limits/rate-limit';
-import { latestCode, testDeps, useTestDatabase } from './helpers';
+import { latestCode, type TestDeps, useDatabaseSuite } from './helpers';
 
-let t: TestDatabase;
-let deps: ReturnType<typeof testDeps>;
+let deps: TestDeps;
 
-beforeAll(async () => {
-  t = await useTestDatabase();
-});
-afterAll(() => t.close());
+const suite = useDatabaseSuite();
 beforeEach(async () => {
-  deps = testDeps();
-  for (const table of ['users', 'email_outbox', 'rate_limits', 'sign_in_attempts'] as const) await t.db.deleteFrom(table).execute();
+  deps = suite.deps;
 });
 
 const from = (ip: string) => ({ ip, userAgent: 'vitest' });
 
 async function ask(email: string, ip = '198.51.100.1', attemptToken?: string) {
-  return requestCode(t.db, deps, { email, attemptToken, meta: from(ip) });
+  return requestCode(suite.db, deps, { email, attemptToken, meta: from(ip) });
 }
 
 describe('the shared limiter', () => {
   it('admits `limit` events per window, refills steadily and says when to retry', async () => {
     const rule = { limit: 3, windowSeconds: 60 };
-    for (let i = 0; i < 3; i++) expect(await consumeLimit(t.db, 'k', rule, deps.now())).toEqual({ ok: true });
-    expect(await consumeLimit(t.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
-    expect(await peekLimit(t.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
+    for (let i = 0; i < 3; i++) expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: true });
+    expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
+    expect(await peekLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
     deps.clock.advance(20);
-    expect(await consumeLimit(t.db, 'k', rule, deps.now())).toEqual({ ok: true });
-    expect((await consumeLimit(t.db, 'k', rule, deps.now())).ok).toBe(false);
+    expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: true });
+    expect((await consumeLimit(suite.db, 'k', rule, deps.now())).ok).toBe(false);
   });
 
   it('holds under concurrent callers (one atomic statement decides)', async () => {
     const rule = { limit: 5, windowSeconds: 3600 };
-    const results = await Promise.all(Array.from({ length: 20 }, () => consumeLimit(t.db, 'race', rule, deps.now())));
+    const results = await Promise.all(Array.from({ length: 20 }, () => consumeLimit(suite.db, 'race', rule, deps.now())));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
 });
 
 describe('sign-in limits', () => {
   it('allows one code per email per 60 s and five per hour', async () => {
-    await addUser(t.db, 'ada@example.com', 'user');
+    await addUser(suite.db, 'ada@example.com', 'user');
     expect((await ask('ada@example.com')).ok).toBe(true);
     expect(await ask('ada@example.com', '198.51.100.2')).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 60 });
     for (let i = 0; i < 4; i++) {
@@ -57,48 +51,48 @@ describe('sign-in limits', () => {
 
   it('limits code requests per network, IPv6 by /64', async () => {
     deps.options.limits.codesPerIp = { limit: 3, windowSeconds: 3600 };
-    for (let i = 0; i < 3; i++) await addUser(t.db, `u${i}@example.com`, 'user');
-    await addUser(t.db, 'other@example.com', 'user');
+    for (let i = 0; i < 3; i++) await addUser(suite.db, `u${i}@example.com`, 'user');
+    await addUser(suite.db, 'other@example.com', 'user');
     for (let i = 0; i < 3; i++) expect((await ask(`u${i}@example.com`, `2001:db8:1:2::${i + 1}`)).ok).toBe(true);
     expect(await ask('other@example.com', '2001:db8:1:2:ffff::9')).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((await ask('other@example.com', '2001:db8:1:3::1')).ok).toBe(true);
   });
 
   it('counts wrong codes per email across attempts; a new code does not reset it', async () => {
-    await addUser(t.db, 'ada@example.com', 'user');
+    await addUser(suite.db, 'ada@example.com', 'user');
     let wrongs = 0;
     for (let round = 0; round < 3 && wrongs < 10; round++) {
       const asked = await ask('ada@example.com');
       if (!asked.ok) throw new Error(asked.reason);
-      const code = await latestCode(t.db, 'ada@example.com');
+      const code = await latestCode(suite.db, 'ada@example.com');
       const wrong = code === '000000' ? '111111' : '000000';
       for (let i = 0; i < 4 && wrongs < 10; i++, wrongs++) {
-        await verifyCode(t.db, deps, { email: 'ada@example.com', code: wrong, timezone: 'UTC', attemptToken: asked.attempt.token, sessionToken: undefined, meta: from('198.51.100.1') });
+        await verifyCode(suite.db, deps, { email: 'ada@example.com', code: wrong, timezone: 'UTC', attemptToken: asked.attempt.token, sessionToken: undefined, meta: from('198.51.100.1') });
       }
       deps.clock.advance(61);
     }
     const asked = await ask('ada@example.com');
     if (!asked.ok) throw new Error(asked.reason);
-    const code = await latestCode(t.db, 'ada@example.com');
-    const refused = await verifyCode(t.db, deps, { email: 'ada@example.com', code, timezone: 'UTC', attemptToken: asked.attempt.token, sessionToken: undefined, meta: from('198.51.100.1') });
+    const code = await latestCode(suite.db, 'ada@example.com');
+    const refused = await verifyCode(suite.db, deps, { email: 'ada@example.com', code, timezone: 'UTC', attemptToken: asked.attempt.token, sessionToken: undefined, meta: from('198.51.100.1') });
     expect(refused).toMatchObject({ ok: false, reason: 'rate_limited' });
   });
 
   it('limits verifies per network', async () => {
     deps.options.limits.verifiesPerIp = { limit: 2, windowSeconds: 600 };
     const attempt = { email: 'x@example.com', code: '123456', timezone: 'UTC', attemptToken: undefined, sessionToken: undefined, meta: from('192.0.2.5') };
-    expect(await verifyCode(t.db, deps, attempt)).toMatchObject({ reason: 'invalid_or_expired_code' });
-    expect(await verifyCode(t.db, deps, attempt)).toMatchObject({ reason: 'invalid_or_expired_code' });
-    expect(await verifyCode(t.db, deps, attempt)).toMatchObject({ reason: 'rate_limited', retryAfterSeconds: 300 });
+    expect(await verifyCode(suite.db, deps, attempt)).toMatchObject({ reason: 'invalid_or_expired_code' });
+    expect(await verifyCode(suite.db, deps, attempt)).toMatchObject({ reason: 'invalid_or_expired_code' });
+    expect(await verifyCode(suite.db, deps, attempt)).toMatchObject({ reason: 'rate_limited', retryAfterSeconds: 300 });
   });
 });
 
 describe('registration modes', () => {
   it('with registration not revealed, answers unknown and deactivated emails like known ones and sends nothing', async () => {
     deps.options.revealUnregistered = false;
-    await addUser(t.db, 'known@example.com', 'user');
-    const gone = await addUser(t.db, 'gone@example.com', 'user');
-    await t.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', gone.user.id).execute();
+    await addUser(suite.db, 'known@example.com', 'user');
+    const gone = await addUser(suite.db, 'gone@example.com', 'user');
+    await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', gone.user.id).execute();
     const answers = [];
     for (const email of ['known@example.com', 'nobody@example.com', 'gone@example.com']) {
       const r = await ask(email);
@@ -106,18 +100,18 @@ describe('registration modes', () => {
       answers.push({ email: r.email, expiresInSeconds: r.expiresInSeconds, resendAfterSeconds: r.resendAfterSeconds, cookie: typeof r.attempt.token });
     }
     expect(answers.map(({ email: _e, ...rest }) => rest)).toEqual(Array(3).fill(answers[0]).map(({ email: _e, ...rest }) => rest));
-    const outbox = await t.db.selectFrom('email_outbox').select('recipient').execute();
+    const outbox = await suite.db.selectFrom('email_outbox').select('recipient').execute();
     expect(outbox).toEqual([{ recipient: 'known@example.com' }]);
-    expect(await t.db.selectFrom('users').select('email').where('email', '=', 'nobody@example.com').execute()).toEqual([]);
+    expect(await suite.db.selectFrom('users').select('email').where('email', '=', 'nobody@example.com').execute()).toEqual([]);
   });
 
   it('with open sign-up, creates the user only when the code verifies', async () => {
     deps.options.signup = 'open';
     const asked = await ask('new@example.com');
     if (!asked.ok) throw new Error(asked.reason);
-    expect(await t.db.selectFrom('users').select('email').execute()).toEqual([]);
-    const code = await latestCode(t.db, 'new@example.com');
-    const verified = await verifyCode(t.db, deps, { email: 'new@example.com', code, timezone: 'UTC', attemptToken: asked.attempt.token, sessionToken: undefined, meta: from('198.51.100.1') });
+    expect(await suite.db.selectFrom('users').select('email').execute()).toEqual([]);
+    const code = await latestCode(suite.db, 'new@example.com');
+    const verified = await verifyCode(suite.db, deps, { email: 'new@example.com', code, timezone: 'UTC', attemptToken: asked.attempt.token, sessionToken: undefined, meta: from('198.51.100.1') });
     expect(verified).toMatchObject({ ok: true, user: { email: 'new@example.com', role: 'user', status: 'active' } });
   });
 

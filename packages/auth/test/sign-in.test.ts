@@ -1,32 +1,24 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '@app/db/testing';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addUser, requestCode, validateSessionToken, verifyCode } from '../src/index';
-import { latestCode, testDeps, useTestDatabase } from './helpers';
+import { latestCode, type TestDeps, useDatabaseSuite } from './helpers';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
-let t: TestDatabase;
-let deps: ReturnType<typeof testDeps>;
+let deps: TestDeps;
 
-beforeAll(async () => {
-  t = await useTestDatabase();
-});
-afterAll(() => t.close());
+const suite = useDatabaseSuite();
 beforeEach(async () => {
-  deps = testDeps();
-  await t.db.deleteFrom('users').execute();
-  await t.db.deleteFrom('email_outbox').execute();
-  await t.db.deleteFrom('rate_limits').execute();
-  await addUser(t.db, 'ada@example.com', 'user');
+  deps = suite.deps;
+  await addUser(suite.db, 'ada@example.com', 'user');
 });
 
 async function request(email = 'ada@example.com', attemptToken?: string) {
-  const result = await requestCode(t.db, deps, { email, attemptToken, meta });
+  const result = await requestCode(suite.db, deps, { email, attemptToken, meta });
   if (!result.ok) throw new Error(`request failed: ${result.reason}`);
   return result;
 }
 
 function verify(attemptToken: string, code: string, extra: { email?: string; sessionToken?: string; timezone?: string } = {}) {
-  return verifyCode(t.db, deps, {
+  return verifyCode(suite.db, deps, {
     email: extra.email ?? 'ada@example.com',
     code,
     timezone: extra.timezone ?? 'Europe/Berlin',
@@ -38,16 +30,16 @@ function verify(attemptToken: string, code: string, extra: { email?: string; ses
 
 describe('requesting a code', () => {
   it('rejects empty, malformed and unknown emails with their reasons', async () => {
-    expect(await requestCode(t.db, deps, { email: '  ', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'missing_email' });
-    expect(await requestCode(t.db, deps, { email: 'not-an-email', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'invalid_email' });
-    expect(await requestCode(t.db, deps, { email: 'who@example.com', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'not_registered' });
+    expect(await requestCode(suite.db, deps, { email: '  ', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'missing_email' });
+    expect(await requestCode(suite.db, deps, { email: 'not-an-email', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'invalid_email' });
+    expect(await requestCode(suite.db, deps, { email: 'who@example.com', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'not_registered' });
   });
 
   it('trims and lower-cases the email, and stores only a hash of the code', async () => {
     const result = await request('  ADA@Example.COM ');
     expect(result).toMatchObject({ email: 'ada@example.com', expiresInSeconds: 900, resendAfterSeconds: 60 });
-    const code = await latestCode(t.db, 'ada@example.com');
-    const stored = await t.db.selectFrom('sign_in_codes').select('code_hash').execute();
+    const code = await latestCode(suite.db, 'ada@example.com');
+    const stored = await suite.db.selectFrom('sign_in_codes').select('code_hash').execute();
     expect(stored).toHaveLength(1);
     expect(Buffer.from(stored[0]!.code_hash).toString('hex')).not.toContain(Buffer.from(code).toString('hex'));
     expect(Buffer.from(stored[0]!.code_hash)).toHaveLength(32);
@@ -55,18 +47,18 @@ describe('requesting a code', () => {
 
   it('queues an email saying how long the code lasts and that it works once', async () => {
     await request();
-    const mail = await t.db.selectFrom('email_outbox').selectAll().executeTakeFirstOrThrow();
+    const mail = await suite.db.selectFrom('email_outbox').selectAll().executeTakeFirstOrThrow();
     expect(mail.subject).toBe('Your sign-in code for Acme');
     expect(mail.text_body).toContain('valid for 15 minutes and can be used only once');
     expect(mail.text_body).toContain("If you didn't request this, you can safely ignore this email.");
-    expect(mail.html_body).toContain(await latestCode(t.db, 'ada@example.com'));
+    expect(mail.html_body).toContain(await latestCode(suite.db, 'ada@example.com'));
     expect(mail.not_after.getTime() - deps.now().getTime()).toBe(900_000);
   });
 
   it('refuses a resend inside the cooldown and says how long to wait', async () => {
     const first = await request();
     deps.clock.advance(20);
-    const again = await requestCode(t.db, deps, { email: 'ada@example.com', attemptToken: first.attempt.token, meta });
+    const again = await requestCode(suite.db, deps, { email: 'ada@example.com', attemptToken: first.attempt.token, meta });
     expect(again).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 40 });
   });
 });
@@ -74,29 +66,29 @@ describe('requesting a code', () => {
 describe('verifying a code', () => {
   it('signs in with the right code, activates the user and stores the time zone', async () => {
     const { attempt } = await request();
-    const result = await verify(attempt.token, await latestCode(t.db, 'ada@example.com'));
+    const result = await verify(attempt.token, await latestCode(suite.db, 'ada@example.com'));
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.user).toMatchObject({ email: 'ada@example.com', status: 'active', timezone: 'Europe/Berlin' });
-    const validated = await validateSessionToken(t.db, deps, result.session.token);
+    const validated = await validateSessionToken(suite.db, deps, result.session.token);
     expect(validated.user?.email).toBe('ada@example.com');
     expect(deps.events.some((e) => e.event === 'user signed in via code')).toBe(true);
   });
 
   it('accepts a pasted code with spaces or a dash', async () => {
     const { attempt } = await request();
-    const code = await latestCode(t.db, 'ada@example.com');
+    const code = await latestCode(suite.db, 'ada@example.com');
     const result = await verify(attempt.token, ` ${code.slice(0, 3)}-${code.slice(3)} `);
     expect(result.ok).toBe(true);
   });
 
   it('gives one answer for wrong, used, expired and other-browser codes', async () => {
     const { attempt } = await request();
-    const code = await latestCode(t.db, 'ada@example.com');
+    const code = await latestCode(suite.db, 'ada@example.com');
     const wrong = code === '000000' ? '111111' : '000000';
     expect(await verify(attempt.token, wrong)).toEqual({ ok: false, reason: 'invalid_or_expired_code' });
 
-    const otherBrowser = await requestCode(t.db, { ...deps, now: () => new Date(deps.now().getTime() + 61_000) }, { email: 'ada@example.com', attemptToken: undefined, meta });
+    const otherBrowser = await requestCode(suite.db, { ...deps, now: () => new Date(deps.now().getTime() + 61_000) }, { email: 'ada@example.com', attemptToken: undefined, meta });
     expect(otherBrowser.ok).toBe(true);
     // The code mailed for the first browser does not work with the second browser's attempt.
     if (otherBrowser.ok) expect(await verify(otherBrowser.attempt.token, code)).toEqual({ ok: false, reason: 'invalid_or_expired_code' });
@@ -107,20 +99,20 @@ describe('verifying a code', () => {
 
   it('rejects a code after it expires', async () => {
     const { attempt } = await request();
-    const code = await latestCode(t.db, 'ada@example.com');
+    const code = await latestCode(suite.db, 'ada@example.com');
     deps.clock.advance(901);
     expect(await verify(attempt.token, code)).toEqual({ ok: false, reason: 'invalid_or_expired_code' });
   });
 
   it('keeps the last three codes of a resent attempt valid, not older ones', async () => {
     let token = (await request()).attempt.token;
-    const codes = [await latestCode(t.db, 'ada@example.com')];
+    const codes = [await latestCode(suite.db, 'ada@example.com')];
     for (let i = 0; i < 3; i++) {
       deps.clock.advance(61);
       token = (await request('ada@example.com', token)).attempt.token;
-      codes.push(await latestCode(t.db, 'ada@example.com'));
+      codes.push(await latestCode(suite.db, 'ada@example.com'));
     }
-    expect(new Set((await t.db.selectFrom('sign_in_attempts').select('id').execute()).map((r) => r.id)).size).toBe(1);
+    expect(new Set((await suite.db.selectFrom('sign_in_attempts').select('id').execute()).map((r) => r.id)).size).toBe(1);
     const oldest = codes[0]!;
     if (!codes.slice(1).includes(oldest)) {
       expect(await verify(token, oldest)).toEqual({ ok: false, reason: 'invalid_or_expired_code' });
@@ -130,7 +122,7 @@ describe('verifying a code', () => {
 
   it('voids the attempt after five wrong codes, even for the right code', async () => {
     const { attempt } = await request();
-    const code = await latestCode(t.db, 'ada@example.com');
+    const code = await latestCode(suite.db, 'ada@example.com');
     const wrong = code === '000000' ? '111111' : '000000';
     for (let i = 0; i < 4; i++) expect((await verify(attempt.token, wrong)).ok).toBe(false);
     expect(await verify(attempt.token, wrong)).toEqual({ ok: false, reason: 'too_many_attempts' });
@@ -139,21 +131,21 @@ describe('verifying a code', () => {
 
   it('makes exactly one session from two simultaneous verifies of one code', async () => {
     const { attempt } = await request();
-    const code = await latestCode(t.db, 'ada@example.com');
+    const code = await latestCode(suite.db, 'ada@example.com');
     const results = await Promise.all([verify(attempt.token, code), verify(attempt.token, code)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(await t.db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
+    expect(await suite.db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
   });
 
   it('replaces the session the browser already had', async () => {
     const first = await request();
-    const one = await verify(first.attempt.token, await latestCode(t.db, 'ada@example.com'));
+    const one = await verify(first.attempt.token, await latestCode(suite.db, 'ada@example.com'));
     if (!one.ok) throw new Error('first sign-in failed');
     deps.clock.advance(61);
     const second = await request();
-    const two = await verify(second.attempt.token, await latestCode(t.db, 'ada@example.com'), { sessionToken: one.session.token });
+    const two = await verify(second.attempt.token, await latestCode(suite.db, 'ada@example.com'), { sessionToken: one.session.token });
     expect(two.ok).toBe(true);
-    expect((await validateSessionToken(t.db, deps, one.session.token)).session).toBeNull();
+    expect((await validateSessionToken(suite.db, deps, one.session.token)).session).toBeNull();
   });
 
   it('refuses an invalid time zone with its own reason', async () => {
