@@ -46,6 +46,9 @@ describe('sign-in over HTTP', () => {
     expect(sessionCookie).toMatch(/HttpOnly/);
     expect(sessionCookie).toMatch(/SameSite=Lax/);
     expect(sessionCookie).not.toMatch(/Secure/);
+    // The cookie outlives the 30-day idle window (activity extends the session up to 90 days).
+    const cookieExpires = new Date(/Expires=([^;]+)/.exec(sessionCookie!)![1]!).getTime();
+    expect(cookieExpires - Date.now()).toBeGreaterThan(89 * 86_400_000);
     expect(browser.cookies.has('signin-attempt')).toBe(false);
 
     expect(await browser.trpc.auth.me.query()).toMatchObject({ email, role: 'user', timezone: 'America/New_York' });

@@ -50,7 +50,8 @@ export const authRouter = {
     if (!result.ok) throw reasonError(result);
     const { appUrl } = services.config;
     setCookie(ctx.res, services.cookies.attempt, '', cookieOptions(appUrl, null));
-    setCookie(ctx.res, services.cookies.session, result.session.token, cookieOptions(appUrl, result.session.expiresAt));
+    // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
+    setCookie(ctx.res, services.cookies.session, result.session.token, cookieOptions(appUrl, result.session.absoluteExpiresAt));
     return { user: toPublicUser(result.user), redirectTo: '/dashboard' };
   }),
 

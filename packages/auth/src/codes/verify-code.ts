@@ -23,7 +23,7 @@ export interface VerifyCodeInput {
 }
 
 export type VerifyCodeResult =
-  | { ok: true; user: User; session: { token: string; expiresAt: Date } }
+  | { ok: true; user: User; session: { token: string; expiresAt: Date; absoluteExpiresAt: Date } }
   | Failure<'invalid_or_expired_code' | 'too_many_attempts' | 'invalid_timezone' | 'rate_limited'>;
 
 /**
@@ -128,7 +128,7 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
     return {
       ok: true,
       user: userRowToUser(userRow),
-      session: { token: session.token, expiresAt: session.session.expiresAt },
+      session: { token: session.token, expiresAt: session.session.expiresAt, absoluteExpiresAt: session.session.absoluteExpiresAt },
     };
   });
 

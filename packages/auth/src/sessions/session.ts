@@ -7,7 +7,10 @@ export interface Session {
   id: string;
   userId: string;
   createdAt: Date;
+  /** When it ends if unused (pushed forward by activity). */
   expiresAt: Date;
+  /** When it ends however active it is: the cookie's lifetime, since the server enforces the idle limit. */
+  absoluteExpiresAt: Date;
 }
 
 export type SessionValidationResult = { session: Session; user: User } | { session: null; user: null };
@@ -40,7 +43,7 @@ export async function createSession(
       user_agent: meta.userAgent,
     })
     .execute();
-  return { token: token.value, session: { id: token.id, userId, createdAt: now, expiresAt } };
+  return { token: token.value, session: { id: token.id, userId, createdAt: now, expiresAt, absoluteExpiresAt } };
 }
 
 /**
@@ -74,7 +77,7 @@ export async function validateSessionToken(db: Database, deps: AuthDeps, tokenVa
     await db.updateTable('sessions').set({ last_seen_at: now, expires_at: expiresAt }).where('id', '=', token.id).execute();
   }
   return {
-    session: { id: token.id, userId: row.id, createdAt: row.created_at, expiresAt },
+    session: { id: token.id, userId: row.id, createdAt: row.created_at, expiresAt, absoluteExpiresAt: row.absolute_expires_at },
     user: userRowToUser(row),
   };
 }
