@@ -38,6 +38,23 @@ async function newPage(timezoneId = 'Asia/Tokyo'): Promise<{ page: Page; problem
   return { page, problems };
 }
 
+describe('serving the built SPA', () => {
+  it('serves the shell for client routes, revalidated, and hashed assets as immutable', async () => {
+    const page = await fetch(`${origin}/dashboard`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${origin}${script}`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    const missing = await fetch(`${origin}/assets/nope.js`, { headers: { accept: 'application/javascript' } });
+    expect(missing.status).toBe(404);
+  });
+});
+
 describe('signing in with a code, in Chromium', () => {
   it('takes a person from a protected page through the code email and back', async () => {
     await addUser(app.db, 'grace@example.com', 'user');

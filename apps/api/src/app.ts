@@ -76,7 +76,7 @@ export function createApp(services: Services): express.Express {
 
   const indexHtml = join(config.webDistDir, 'index.html');
   if (existsSync(indexHtml)) {
-    app.use(express.static(config.webDistDir, { index: false, maxAge: '1y', immutable: true, setHeaders: noCacheForHtml }));
+    app.use(express.static(config.webDistDir, { index: false, setHeaders: cacheHeaders }));
     // Client-side routes: anything else that asks for a page gets the SPA shell.
     app.get('/{*splat}', (req, res, next) => {
       if (!req.accepts('html')) return next();
@@ -102,6 +102,8 @@ export function createApp(services: Services): express.Express {
   return app;
 }
 
-function noCacheForHtml(res: Response, path: string) {
-  if (path.endsWith('.html')) res.setHeader('cache-control', 'no-cache');
+// Vite's hashed files under assets/ never change; everything else is revalidated.
+function cacheHeaders(res: Response, path: string) {
+  const hashed = /[\\/]assets[\\/][^\\/]+-[\w-]{8}\.\w+$/.test(path);
+  res.setHeader('cache-control', hashed ? 'public, max-age=31536000, immutable' : 'no-cache');
 }
