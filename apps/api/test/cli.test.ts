@@ -2,23 +2,40 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '@app/db/testing';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const apiDir = resolve(import.meta.dirname, '..');
-const dataDir = mkdtempSync(join(tmpdir(), 'cli-'));
+let database: { DATABASE_URL: string } | { DATA_DIR: string };
+let copy: TestDatabase | undefined;
 
-/** `pnpm cli …` as a person runs it, on an embedded database of its own. */
+// An empty database of its own: on the Postgres server when tests use one, else embedded in a temp dir.
+beforeAll(async () => {
+  const template = inject('testDatabaseTemplate');
+  if (template.kind === 'postgres') {
+    copy = await openTestDatabase(template);
+    await copy.db.schema.dropSchema('public').cascade().execute();
+    await copy.db.schema.createSchema('public').execute();
+    database = { DATABASE_URL: copy.url! };
+  } else {
+    database = { DATA_DIR: mkdtempSync(join(tmpdir(), 'cli-')) };
+  }
+});
+afterAll(() => copy?.close());
+
+/** `pnpm cli …` as a person runs it. */
 function cli(...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: apiDir,
-    env: { PATH: process.env.PATH, NODE_ENV: 'development', DATA_DIR: dataDir },
+    env: { PATH: process.env.PATH, NODE_ENV: 'development', ...database },
     encoding: 'utf8',
     timeout: 60_000,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
 
-describe('pnpm cli', () => {
+// Each command is a process of its own (tsx, then the database): seconds each on a busy machine.
+describe('pnpm cli', { timeout: 120_000 }, () => {
   it('migrates, adds users and changes a role', () => {
     expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0001_initial') });
     expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('already up to date') });
