@@ -53,8 +53,10 @@ const envSchema = z.object({
   AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default('true'),
   SIGNUP: z.enum(['invite', 'open']).default('invite'),
+  INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   AUTH_LIMIT_CODES_PER_EMAIL: limitRule('5/1h'),
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL: limitRule('10/1h'),
+  AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY: limitRule('20/1d'),
   AUTH_LIMIT_CODES_PER_IP: limitRule('30/1h'),
   AUTH_LIMIT_VERIFIES_PER_IP: limitRule('60/10m'),
   SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 86_400, 60),
@@ -88,9 +90,12 @@ export interface Config {
     sessionAbsoluteTimeoutSeconds: number;
     revealUnregistered: boolean;
     signup: 'invite' | 'open';
+    /** Invited users who never sign in are deleted this many days after the invitation. */
+    inviteTtlDays: number;
     limits: {
       codesPerEmail: LimitRule;
       wrongCodesPerEmail: LimitRule;
+      wrongCodesPerEmailPerDay: LimitRule;
       codesPerIp: LimitRule;
       verifiesPerIp: LimitRule;
     };
@@ -153,9 +158,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       sessionAbsoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
       revealUnregistered: e.AUTH_REVEAL_UNREGISTERED === 'true',
       signup: e.SIGNUP,
+      inviteTtlDays: e.INVITE_TTL_DAYS,
       limits: {
         codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,
         wrongCodesPerEmail: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL,
+        wrongCodesPerEmailPerDay: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY,
         codesPerIp: e.AUTH_LIMIT_CODES_PER_IP,
         verifiesPerIp: e.AUTH_LIMIT_VERIFIES_PER_IP,
       },

@@ -5,6 +5,8 @@ import { type Database, migrateToLatest } from '@app/db';
 import { createApp } from './app';
 import type { Config } from './config';
 import { type DeliveryWorker, startDeliveryWorker } from './delivery-worker';
+import { answerClientErrors } from './http/client-errors';
+import { startHousekeepingJob } from './housekeeping-job';
 import type { Logger } from './logger';
 import { createServices, type Services } from './services';
 
@@ -37,6 +39,7 @@ export async function startServer(
     ...(overrides.deliveryIntervalMs ? { intervalMs: overrides.deliveryIntervalMs } : {}),
   });
   services.emailQueued = worker.kick;
+  const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, inviteTtlDays: config.auth.inviteTtlDays, log });
 
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {
@@ -44,6 +47,7 @@ export async function startServer(
   });
   // Keep-alive longer than typical proxies' idle timeouts, so they never reuse a closed socket.
   server.keepAliveTimeout = 65_000;
+  answerClientErrors(server);
   const { port } = server.address() as AddressInfo;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
 
@@ -59,6 +63,7 @@ export async function startServer(
           server.closeAllConnections();
         });
         await worker.stop();
+        await housekeeping.stop();
         if (!overrides.db) await services.db.destroy();
       })();
       return closing;

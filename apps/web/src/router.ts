@@ -1,12 +1,15 @@
 import { createRouter, createWebHistory } from 'vue-router';
 import type { Router } from 'vue-router';
-import { accessRedirect } from './lib/access';
+import { accessRedirect, type Role } from './lib/access';
 import type { SessionStore } from './lib/session';
+import type { SessionUser } from './trpc';
 
 declare module 'vue-router' {
   interface RouteMeta {
     /** Only signed-in users; others go to /sign-in?redirect=… */
     requiresAuth?: boolean;
+    /** Only signed-in users with this role (or a stronger one); others go to /no-access. */
+    requiresRole?: Role;
     /** Only signed-out visitors; signed-in users go to /dashboard. */
     guestOnly?: boolean;
     /** The document title. */
@@ -30,6 +33,21 @@ export function createAppRouter(session: SessionStore): Router {
         meta: { requiresAuth: true, title: 'Dashboard' },
       },
       {
+        path: '/admin/users',
+        component: () => import('./views/admin/AdminUsersView.vue'),
+        meta: { requiresRole: 'admin', title: 'Users' },
+      },
+      {
+        path: '/admin/audit',
+        component: () => import('./views/admin/AdminAuditView.vue'),
+        meta: { requiresRole: 'admin', title: 'Audit log' },
+      },
+      {
+        path: '/no-access',
+        component: () => import('./views/NoAccessView.vue'),
+        meta: { title: 'No access' },
+      },
+      {
         path: '/dev/mailbox',
         component: () => import('./views/DevMailboxView.vue'),
         meta: { title: 'Dev mailbox' },
@@ -43,14 +61,14 @@ export function createAppRouter(session: SessionStore): Router {
   });
 
   router.beforeEach(async (to) => {
-    if (!to.meta.requiresAuth && !to.meta.guestOnly) return true;
-    let signedIn = false;
+    if (!to.meta.requiresAuth && !to.meta.requiresRole && !to.meta.guestOnly) return true;
+    let user: SessionUser | null = null;
     try {
-      signedIn = (await session.ensure()) !== null;
+      user = await session.ensure();
     } catch {
       // Server unreachable: treat as signed out; the sign-in page reports errors when used.
     }
-    return accessRedirect(to, signedIn);
+    return accessRedirect(to, user);
   });
 
   router.afterEach((to) => {

@@ -1,5 +1,5 @@
 import { createTRPCClient, httpBatchLink } from '@trpc/client';
-import type { AppRouter } from '@app/api/router';
+import type { AppRouter, RouterInputs } from '@app/api/router';
 
 /** The typed API client. Plain JSON (no transformer): dates arrive as ISO strings. */
 export const trpc = createTRPCClient<AppRouter>({
@@ -17,3 +17,6 @@ export type SessionUser = NonNullable<Awaited<ReturnType<Api['auth']['me']['quer
 export type MailboxItem = Awaited<ReturnType<Api['dev']['mailbox']['query']>>['items'][number];
 export type RequestCodeResult = Awaited<ReturnType<Api['auth']['requestCode']['mutate']>>;
 export type VerifyCodeResult = Awaited<ReturnType<Api['auth']['verifyCode']['mutate']>>;
+export type { AccountSession, AdminUser, AuditEntry } from '@app/api/router';
+export type UserListInput = NonNullable<RouterInputs['admin']['users']['list']>;
+export type AuditListInput = NonNullable<RouterInputs['admin']['audit']['list']>;

@@ -38,3 +38,23 @@ export { signOut } from './sessions/sign-out';
 export { parseTimezone } from './timezone';
 export { generateToken, hashSecret, parseToken, secretMatches, type Token } from './tokens';
 export { type AddUserResult, addUser, ensureFirstAdmin, findUserByEmail, ROLES, type User, userRowToUser } from './users/user';
+export { AUDIT_EVENT_TYPES } from './audit/audit';
+export { type AuditEntryView, listAudit, type ListAuditInput, type ListAuditResult } from './audit/list-audit';
+export { describeDevice } from './account/device';
+export { listSessions, revokeOtherSessions, revokeSession, type SessionOverview } from './account/sessions';
+export {
+  type AdminAction,
+  type ChangeUserResult,
+  deactivateUser,
+  reactivateUser,
+  removeUser,
+  setUserRole,
+} from './admin/change-user';
+export { inviteUser, type InviteUserInput, type InviteUserResult } from './admin/invite-user';
+export { checkLastAdmin, isActiveAdmin } from './admin/last-admin';
+export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/list-users';
+export { listUserSessions, revokeUserSessions } from './admin/user-sessions';
+export { USER_STATUSES, type UserOverview } from './admin/user-overview';
+export { invitationEmail } from './emails/invitation-email';
+export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult } from './housekeeping/cleanup';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';

@@ -21,6 +21,8 @@ describe('describeError', () => {
     ['bad_request', 'try again'],
     ['unavailable', 'temporarily unavailable'],
     ['not_found', 'couldn’t find'],
+    ['last_admin', 'You can’t demote, deactivate or remove the last active admin.'],
+    ['already_exists', 'A user with this email already exists.'],
   ])('explains %s in words', (reason, words) => {
     expect(describeError(serverError({ code: 'BAD_REQUEST', reason }))).toContain(words);
   });

@@ -27,6 +27,8 @@ const catalogue = {
   bad_request: 'Something about that request wasn’t right. Please check and try again.',
   unavailable: 'The service is temporarily unavailable. Please try again in a few minutes.',
   not_found: 'We couldn’t find what you were looking for.',
+  last_admin: 'You can’t demote, deactivate or remove the last active admin.',
+  already_exists: 'A user with this email already exists.',
   network: 'We couldn’t reach the server. Check your connection and try again.',
   unknown: 'Something went wrong. Please try again.',
 } as const satisfies Record<string, string>;

@@ -1,0 +1,47 @@
+import { type AuditEntryView, listAudit } from '@app/auth';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { reasonError } from '../errors';
+import { adminProcedure } from '../trpc';
+
+/** One audit log entry as the admin pages show it; never a code, token or secret. */
+export interface AuditEntry {
+  id: string;
+  type: string;
+  at: string;
+  actor: { id: string; email: string } | null;
+  subject: { id: string | null; email: string | null };
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown>;
+}
+
+export function toAuditEntry(entry: AuditEntryView): AuditEntry {
+  return {
+    id: entry.id,
+    type: entry.type,
+    at: entry.at.toISOString(),
+    actor: entry.actor,
+    subject: entry.subject,
+    ip: entry.ip,
+    userAgent: entry.userAgent,
+    data: entry.data,
+  };
+}
+
+const listInput = z
+  .object({
+    userId: z.string().max(64).optional(),
+    type: z.string().max(64).optional(),
+    cursor: z.string().max(512).optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+  })
+  .optional();
+
+export const adminAuditRouter = {
+  list: adminProcedure.input(listInput).query(async ({ ctx, input }) => {
+    const result = await listAudit(ctx.services.db, input ?? {});
+    if (!result.ok) throw reasonError(result);
+    return { items: result.items.map(toAuditEntry), nextCursor: result.nextCursor };
+  }),
+} satisfies TRPCRouterRecord;

@@ -1,0 +1,118 @@
+import {
+  deactivateUser,
+  inviteUser,
+  listUsers,
+  listUserSessions,
+  reactivateUser,
+  removeUser,
+  revokeUserSessions,
+  ROLES,
+  setUserRole,
+  USER_STATUSES,
+  type UserOverview,
+} from '@app/auth';
+import type { TRPCRouterRecord } from '@trpc/server';
+import { z } from 'zod';
+import { reasonError } from '../errors';
+import { adminProcedure } from '../trpc';
+import { toAccountSession } from './account';
+
+/** A user as the admin pages show them. */
+export interface AdminUser {
+  id: string;
+  email: string;
+  role: UserOverview['role'];
+  status: UserOverview['status'];
+  createdAt: string;
+  lastSignInAt: string | null;
+  timezone: string | null;
+  /** Sessions that have not expired. */
+  activeSessions: number;
+}
+
+export function toAdminUser(user: UserOverview): AdminUser {
+  return {
+    id: user.id,
+    email: user.email,
+    role: user.role,
+    status: user.status,
+    createdAt: user.createdAt.toISOString(),
+    lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
+    timezone: user.timezone,
+    activeSessions: user.activeSessions,
+  };
+}
+
+const role = z.enum(ROLES);
+// Malformed ids are the logic's `not_found`; the bound only keeps absurd input out.
+const userIdInput = z.object({ userId: z.string().max(64) });
+const listInput = z
+  .object({
+    search: z.string().max(254).optional(),
+    role: role.optional(),
+    status: z.enum(USER_STATUSES).optional(),
+    cursor: z.string().max(512).optional(),
+    limit: z.number().int().min(1).max(100).optional(),
+  })
+  .optional();
+
+export const adminUsersRouter = {
+  list: adminProcedure.input(listInput).query(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await listUsers(db, deps, input ?? {});
+    if (!result.ok) throw reasonError(result);
+    return { items: result.items.map(toAdminUser), nextCursor: result.nextCursor };
+  }),
+
+  invite: adminProcedure
+    .input(z.object({ email: z.string().max(1024), role, sendEmail: z.boolean().optional() }))
+    .mutation(async ({ ctx, input }) => {
+      const { services } = ctx;
+      const result = await inviteUser(services.db, services.deps, { ...input, actorId: ctx.user.id, meta: ctx.meta });
+      if (!result.ok) throw reasonError(result);
+      if (result.emailQueued) services.emailQueued();
+      return { user: toAdminUser(result.user) };
+    }),
+
+  setRole: adminProcedure.input(userIdInput.extend({ role })).mutation(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await setUserRole(db, deps, { actorId: ctx.user.id, userId: input.userId, role: input.role, meta: ctx.meta });
+    if (!result.ok) throw reasonError(result);
+    return { user: toAdminUser(result.user) };
+  }),
+
+  deactivate: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await deactivateUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
+    if (!result.ok) throw reasonError(result);
+    return { user: toAdminUser(result.user) };
+  }),
+
+  reactivate: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await reactivateUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
+    if (!result.ok) throw reasonError(result);
+    return { user: toAdminUser(result.user) };
+  }),
+
+  remove: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await removeUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
+    if (!result.ok) throw reasonError(result);
+    return { ok: true as const };
+  }),
+
+  sessions: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await listUserSessions(db, deps, { userId: input.userId, currentSessionId: ctx.session.id });
+    if (!result.ok) throw reasonError(result);
+    return { items: result.items.map(toAccountSession) };
+  }),
+
+  revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { db, deps } = ctx.services;
+    const result = await revokeUserSessions(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
+    if (!result.ok) throw reasonError(result);
+    return { revoked: result.revoked };
+  }),
+} satisfies TRPCRouterRecord;

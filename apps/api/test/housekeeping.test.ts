@@ -1,0 +1,100 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { addUser, createAuthDeps, createSession, defaultAuthOptions } from '@app/auth';
+import { createDatabase, type Database, migrateToLatest } from '@app/db';
+import { openTestDatabase, type TestDatabase } from '@app/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startHousekeepingJob } from '../src/housekeeping-job';
+import type { Logger } from '../src/logger';
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await openTestDatabase(inject('testDatabaseTemplate'));
+});
+afterAll(() => t.close());
+
+function recordingLogger() {
+  const lines: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
+  const record = (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields });
+  const log: Logger = { info: record, warn: record, error: record, print: (text) => record(text) };
+  return { log, lines };
+}
+
+const until = async (check: () => boolean, timeoutMs = 5_000) => {
+  const started = Date.now();
+  while (!check()) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+};
+
+describe('the housekeeping job', () => {
+  it('runs shortly after start and then on its interval, logs what it removed, and stops', async () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    await addUser(t.db, 'stale@example.com', 'user');
+    await t.db.updateTable('users').set({ created_at: new Date('2026-01-01T00:00:00Z') }).execute(); // invited 59 days before `now`
+    const { user } = await addUser(t.db, 'job@example.com', 'user');
+    await t.db.updateTable('users').set({ status: 'active', last_sign_in_at: new Date('2026-01-01T00:00:00Z') }).where('id', '=', user.id).execute();
+    const options = { ...defaultAuthOptions, secret: 'test-secret-0123456789abcdef0123456789', appName: 'Acme', appUrl: 'http://app.test' };
+    const deps = createAuthDeps(options, { now: () => new Date('2026-01-01T00:00:00Z') });
+    await createSession(t.db, deps, user.id, { ip: null, userAgent: null }); // expired long before `now`
+
+    const { log, lines } = recordingLogger();
+    const job = startHousekeepingJob({ db: t.db, now: () => now, inviteTtlDays: 30, log, firstRunDelayMs: 10, intervalMs: 40 });
+    await until(() => lines.filter((l) => l.message === 'housekeeping removed expired rows').length >= 2);
+    await job.stop();
+    const runs = lines.filter((l) => l.message === 'housekeeping removed expired rows');
+    expect(runs[0]!.fields).toEqual({ codes: 0, attempts: 0, sessions: 1, outbox: 0, rateLimits: 0, invitedUsers: 1 });
+    expect(runs[1]!.fields).toMatchObject({ sessions: 0, invitedUsers: 0 });
+
+    const count = lines.length;
+    await new Promise((r) => setTimeout(r, 120));
+    expect(lines.length).toBe(count);
+  });
+
+  it('logs a failed run instead of crashing the server', async () => {
+    const { log, lines } = recordingLogger();
+    const broken = { transaction: () => ({ execute: () => Promise.reject(new Error('connect ECONNREFUSED')) }) } as unknown as Database;
+    const job = startHousekeepingJob({ db: broken, now: () => new Date(), inviteTtlDays: 30, log, firstRunDelayMs: 60_000 });
+    expect(await job.runNow()).toBeNull();
+    expect(lines).toEqual([{ message: 'housekeeping failed', fields: { error: 'connect ECONNREFUSED' } }]);
+    await job.stop();
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('skips a round while another instance holds the lock', async () => {
+    const { log, lines } = recordingLogger();
+    const job = startHousekeepingJob({ db: t.db, now: () => new Date(), inviteTtlDays: 30, log, firstRunDelayMs: 60_000 });
+    await t.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(7412002::bigint)`.execute(trx);
+      expect(await job.runNow()).toEqual({ ran: false });
+    });
+    expect(lines.map((l) => l.message)).toEqual(['housekeeping skipped: another instance is running it']);
+    expect((await job.runNow())?.ran).toBe(true);
+    await job.stop();
+  });
+});
+
+describe('pnpm cli cleanup', () => {
+  it('prints what it removed', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'cli-cleanup-'));
+    const db = await createDatabase({ dataDir });
+    await migrateToLatest(db);
+    await db.insertInto('rate_limits').values([{ key: 'old', tat: new Date('2020-01-01T00:00:00Z') }, { key: 'live', tat: new Date('2999-01-01T00:00:00Z') }]).execute();
+    await db.insertInto('users').values({ email: 'stale@example.com', role: 'user', created_at: new Date('2020-01-01T00:00:00Z') }).execute();
+    await db.destroy();
+
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'cleanup'], {
+      cwd: resolve(import.meta.dirname, '..'),
+      env: { PATH: process.env.PATH, NODE_ENV: 'development', DATA_DIR: dataDir },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('removed 1 idle rate-limit rows');
+    expect(result.stdout).toContain('removed 1 expired invitations');
+    expect(result.stdout).toContain('removed 0 expired sessions');
+  }, 90_000);
+});

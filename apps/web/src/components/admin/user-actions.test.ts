@@ -1,0 +1,141 @@
+import { TRPCClientError } from '@trpc/client';
+import { describe, expect, it, vi } from 'vitest';
+import type { AdminUser } from '../../trpc';
+import { useUserActions, type UserActionsApi } from './user-actions';
+
+function user(id: string, overrides: Partial<AdminUser> = {}): AdminUser {
+  return {
+    id,
+    email: `${id}@example.com`,
+    role: 'user',
+    status: 'active',
+    createdAt: '2025-11-26T14:00:00.000Z',
+    lastSignInAt: null,
+    timezone: null,
+    activeSessions: 2,
+    ...overrides,
+  };
+}
+
+function reasonError(reason: string, code = 'CONFLICT') {
+  return TRPCClientError.from({ error: { code: -32600, message: reason, data: { code, reason } } });
+}
+
+function setup(initial: AdminUser[] = [user('ada'), user('bob')]) {
+  let items: readonly AdminUser[] = initial;
+  const list = { update: (change: (items: readonly AdminUser[]) => readonly AdminUser[]) => void (items = change(items)) };
+  const api = {
+    invite: vi.fn<UserActionsApi['invite']>(async (input) => ({ user: user('new', { email: input.email, role: input.role, status: 'invited' }) })),
+    setRole: vi.fn<UserActionsApi['setRole']>(async ({ userId, role }) => ({ user: user(userId, { role }) })),
+    deactivate: vi.fn<UserActionsApi['deactivate']>(async ({ userId }) => ({ user: user(userId, { status: 'deactivated', activeSessions: 0 }) })),
+    reactivate: vi.fn<UserActionsApi['reactivate']>(async ({ userId }) => ({ user: user(userId, { status: 'active' }) })),
+    remove: vi.fn<UserActionsApi['remove']>(async () => ({ ok: true })),
+    revokeSessions: vi.fn<UserActionsApi['revokeSessions']>(async () => ({ revoked: 2 })),
+  };
+  const onRefused = vi.fn(async (_err: unknown) => false);
+  const actions = useUserActions(api, list, onRefused);
+  return { api, actions, onRefused, items: () => items };
+}
+
+describe('row actions', () => {
+  it('changes a role and shows the server’s copy of the user', async () => {
+    const { api, actions, items } = setup();
+    expect(await actions.setRole(user('bob'), 'admin')).toBe(true);
+    expect(api.setRole).toHaveBeenCalledWith({ userId: 'bob', role: 'admin' });
+    expect(items().find((u) => u.id === 'bob')?.role).toBe('admin');
+    expect(actions.notice.value).toBe('bob@example.com is now an admin.');
+  });
+
+  it('explains why the last admin cannot be demoted and leaves the list alone', async () => {
+    const { api, actions, items } = setup([user('ada', { role: 'admin' })]);
+    api.setRole.mockRejectedValueOnce(reasonError('last_admin'));
+    expect(await actions.setRole(user('ada', { role: 'admin' }), 'user')).toBe(false);
+    expect(actions.error.value).toBe('You can’t demote, deactivate or remove the last active admin.');
+    expect(items()[0]?.role).toBe('admin');
+  });
+
+  it('deactivates and reactivates', async () => {
+    const { actions, items } = setup();
+    await actions.deactivate(user('bob'));
+    expect(items().find((u) => u.id === 'bob')).toMatchObject({ status: 'deactivated', activeSessions: 0 });
+    expect(actions.notice.value).toContain('Deactivated bob@example.com');
+    await actions.reactivate(user('bob', { status: 'deactivated' }));
+    expect(items().find((u) => u.id === 'bob')?.status).toBe('active');
+    expect(actions.notice.value).toContain('Reactivated bob@example.com');
+  });
+
+  it('removes a user from the list', async () => {
+    const { actions, items } = setup();
+    await actions.remove(user('bob'));
+    expect(items().map((u) => u.id)).toEqual(['ada']);
+    expect(actions.notice.value).toBe('Removed bob@example.com.');
+  });
+
+  it('says how many sessions were revoked and shows none left', async () => {
+    const { actions, items } = setup();
+    await actions.revokeSessions(user('bob'));
+    expect(items().find((u) => u.id === 'bob')?.activeSessions).toBe(0);
+    expect(actions.notice.value).toBe('Signed bob@example.com out of 2 sessions.');
+  });
+
+  it('marks the row busy and ignores a second click meanwhile', async () => {
+    const { api, actions } = setup();
+    const first = actions.deactivate(user('bob'));
+    expect(actions.busy.has('bob')).toBe(true);
+    expect(await actions.deactivate(user('bob'))).toBe(false);
+    await first;
+    expect(actions.busy.has('bob')).toBe(false);
+    expect(api.deactivate).toHaveBeenCalledTimes(1);
+  });
+
+  it('clears the previous message when a new action starts', async () => {
+    const { api, actions } = setup();
+    api.remove.mockRejectedValueOnce(reasonError('not_found', 'NOT_FOUND'));
+    await actions.remove(user('bob'));
+    expect(actions.error.value).toContain('couldn’t find');
+    await actions.reactivate(user('bob'));
+    expect(actions.error.value).toBe('');
+  });
+
+  it('hands a refusal (session ended, role taken away) to onRefused instead of a message', async () => {
+    const { api, actions, onRefused } = setup();
+    const refusal = reasonError('forbidden', 'FORBIDDEN');
+    api.deactivate.mockRejectedValueOnce(refusal);
+    onRefused.mockResolvedValueOnce(true);
+    await actions.deactivate(user('bob'));
+    expect(onRefused).toHaveBeenCalledWith(refusal);
+    expect(actions.error.value).toBe('');
+  });
+});
+
+describe('inviting', () => {
+  it('invites with the trimmed email, puts the user on top and says an email went out', async () => {
+    const { api, actions, items } = setup();
+    expect(await actions.invite({ email: ' newbie@example.com ', role: 'user', sendEmail: true })).toBe(true);
+    expect(api.invite).toHaveBeenCalledWith({ email: 'newbie@example.com', role: 'user', sendEmail: true });
+    expect(items()[0]?.email).toBe('newbie@example.com');
+    expect(actions.inviteNotice.value).toBe('Invited newbie@example.com as a user and emailed them an invitation.');
+  });
+
+  it('says so when no email was sent', async () => {
+    const { actions } = setup();
+    await actions.invite({ email: 'boss@example.com', role: 'admin', sendEmail: false });
+    expect(actions.inviteNotice.value).toContain('as an admin. No email was sent');
+  });
+
+  it('asks for an email before calling the server', async () => {
+    const { api, actions } = setup();
+    expect(await actions.invite({ email: '  ', role: 'user', sendEmail: true })).toBe(false);
+    expect(actions.inviteError.value).toBe('Please enter your email address.');
+    expect(api.invite).not.toHaveBeenCalled();
+  });
+
+  it('explains an address that is already taken', async () => {
+    const { api, actions, items } = setup();
+    api.invite.mockRejectedValueOnce(reasonError('already_exists'));
+    expect(await actions.invite({ email: 'ada@example.com', role: 'user', sendEmail: true })).toBe(false);
+    expect(actions.inviteError.value).toBe('A user with this email already exists.');
+    expect(items()).toHaveLength(2);
+    expect(actions.inviting.value).toBe(false);
+  });
+});

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { describeDevice } from './device';
+
+describe('describeDevice', () => {
+  const cases: Array<[string, string]> = [
+    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36', 'Chrome 120 on macOS'],
+    ['Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0', 'Firefox 121 on Windows'],
+    ['Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36 Edg/120.0.0.0', 'Edge 120 on Linux'],
+    [
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1',
+      'Mobile Safari 17 on iOS (iPhone)',
+    ],
+    ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36', 'Mobile Chrome 120 on Android (Pixel 8)'],
+  ];
+  for (const [userAgent, expected] of cases) {
+    it(`reads "${expected}"`, () => {
+      expect(describeDevice(userAgent)).toBe(expected);
+    });
+  }
+
+  it('says "Unknown device" when there is nothing to read', () => {
+    expect(describeDevice(null)).toBe('Unknown device');
+    expect(describeDevice('')).toBe('Unknown device');
+    expect(describeDevice('node')).toBe('Unknown device');
+  });
+});

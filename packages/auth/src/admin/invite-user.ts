@@ -1,0 +1,65 @@
+import type { Database, Role } from '@app/db';
+import { recordAudit } from '../audit/audit';
+import { enqueueEmail } from '../delivery/outbox';
+import { parseEmail } from '../email-address';
+import { invitationEmail } from '../emails/invitation-email';
+import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
+import { fail, type Failure } from '../reasons';
+import { findUserOverview, type UserOverview } from './user-overview';
+
+/** An invitation that cannot be delivered in a week is stale; the admin can invite again. */
+const INVITATION_DELIVERY_SECONDS = 7 * 86_400;
+
+export interface InviteUserInput {
+  actorId: string;
+  email: unknown;
+  role: Role;
+  /** Queue the invitation email (default true). */
+  sendEmail?: boolean | undefined;
+  meta: RequestMeta;
+}
+
+export type InviteUserResult =
+  | { ok: true; user: UserOverview; emailQueued: boolean }
+  | Failure<'missing_email' | 'invalid_email' | 'already_exists'>;
+
+/** Adds a user who becomes active on first sign-in, and queues their invitation in the same transaction. */
+export async function inviteUser(db: Database, deps: AuthDeps, input: InviteUserInput): Promise<InviteUserResult> {
+  const parsed = parseEmail(input.email);
+  if (!parsed.ok) return parsed;
+  const { email } = parsed;
+  const sendEmail = input.sendEmail ?? true;
+  return db.transaction().execute(async (trx): Promise<InviteUserResult> => {
+    const now = deps.now();
+    // The unique email decides who wins when two admins invite the same person at once.
+    const inserted = await trx
+      .insertInto('users')
+      .values({ email, role: input.role, status: 'invited', created_at: now, updated_at: now })
+      .onConflict((oc) => oc.column('email').doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return fail('already_exists');
+    if (sendEmail) {
+      await enqueueEmail(trx, {
+        kind: 'invitation',
+        recipient: email,
+        userId: inserted.id,
+        content: invitationEmail({ appName: deps.options.appName, appUrl: deps.options.appUrl }),
+        notAfter: addSeconds(now, INVITATION_DELIVERY_SECONDS),
+        now,
+      });
+    }
+    await recordAudit(trx, {
+      type: 'user_invited',
+      actorUserId: input.actorId,
+      subjectUserId: inserted.id,
+      email,
+      meta: input.meta,
+      data: { role: input.role, emailSent: sendEmail },
+      at: now,
+    });
+    const user = await findUserOverview(trx, inserted.id, now);
+    if (!user) throw new Error(`invited user ${email} vanished`);
+    return { ok: true, user, emailQueued: sendEmail };
+  });
+}

@@ -1,0 +1,50 @@
+import type { UserStatus } from '@app/db';
+import { sql } from 'kysely';
+import { type Executor, type User, userColumns } from '../users/user';
+
+export const USER_STATUSES = ['invited', 'active', 'deactivated'] as const satisfies readonly UserStatus[];
+
+/** A user as an admin sees them in the user list. */
+export interface UserOverview extends User {
+  createdAt: Date;
+  lastSignInAt: Date | null;
+  /** Sessions that have not expired yet. */
+  activeSessions: number;
+}
+
+/** Users with what the overview shows, plus `created_key`: created_at to the microsecond, for cursors. */
+export function selectUserOverviews(db: Executor, now: Date) {
+  return db.selectFrom('users').select((eb) => [
+    ...userColumns,
+    'users.created_at',
+    'users.last_sign_in_at',
+    eb
+      .selectFrom('sessions')
+      .select((s) => s.fn.countAll<string>().as('n'))
+      .whereRef('sessions.user_id', '=', 'users.id')
+      .where('sessions.expires_at', '>', now)
+      .as('active_sessions'),
+    sql<string>`to_char(users.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`.as('created_key'),
+  ]);
+}
+
+type OverviewRow = Awaited<ReturnType<ReturnType<typeof selectUserOverviews>['executeTakeFirstOrThrow']>>;
+
+export function overviewRowToUserOverview(row: OverviewRow): UserOverview {
+  return {
+    id: row.id,
+    email: row.email,
+    role: row.role,
+    status: row.status,
+    timezone: row.timezone,
+    createdAt: row.created_at,
+    lastSignInAt: row.last_sign_in_at,
+    activeSessions: Number(row.active_sessions ?? 0),
+  };
+}
+
+/** One user's overview (call inside the transaction that changed them, to return what was written). */
+export async function findUserOverview(db: Executor, userId: string, now: Date): Promise<UserOverview | null> {
+  const row = await selectUserOverviews(db, now).where('users.id', '=', userId).executeTakeFirst();
+  return row ? overviewRowToUserOverview(row) : null;
+}

@@ -1,0 +1,99 @@
+import type { Database, DB } from '@app/db';
+import { sql, type Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit';
+import { addSeconds } from '../options';
+
+const DAY = 86_400;
+/** Any bigint; only cleanup takes it (the first-admin bootstrap uses 7_412_001). */
+const CLEANUP_LOCK = 7_412_002;
+
+/*
+ * What counts as "past", and why:
+ *   codes         expires_at < now: a verify never reads an expired code.
+ *   attempts      expired more than a day ago: nothing reads them after expiry (limits live in
+ *                 rate_limits), but a day lets support see why someone just failed to sign in.
+ *   sessions      expires_at < now (already min(idle, absolute)): validation refuses them.
+ *   outbox        sent, failed or expired, and created more than 7 days ago: bodies are already
+ *                 scrubbed; the rows stay a week to answer "did my email go out?".
+ *   rate limits   tat < now: a key whose theoretical arrival time has passed limits nothing.
+ *   invitations   invited, never signed in, created more than INVITE_TTL_DAYS ago; an invited
+ *                 admin is kept while no active admin exists, so the product keeps a way in.
+ * A row is counted once, under the first kind that removed it (an invitation's attempts go with it).
+ */
+export interface CleanupCounts {
+  codes: number;
+  attempts: number;
+  sessions: number;
+  outbox: number;
+  rateLimits: number;
+  invitedUsers: number;
+}
+
+export type CleanupResult = { ran: true; removed: CleanupCounts } | { ran: false };
+
+export interface CleanupInput {
+  now: Date;
+  inviteTtlDays: number;
+}
+
+/**
+ * Deletes what has expired, in one transaction. Runs only if no other process is cleaning up
+ * (a transaction-level advisory lock: it works on one PGlite connection and across Postgres clients);
+ * otherwise returns `{ ran: false }` at once.
+ */
+export async function cleanUp(db: Database, input: CleanupInput): Promise<CleanupResult> {
+  return db.transaction().execute(async (trx): Promise<CleanupResult> => {
+    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CLEANUP_LOCK}::bigint) as locked`.execute(trx);
+    if (!rows[0]?.locked) return { ran: false };
+    const { now } = input;
+    // Users first, as admin changes lock them first too: cleanup and an admin removing the same
+    // user then queue on the user row instead of each holding rows the other needs.
+    const invitedUsers = await removeExpiredInvitations(trx, input);
+    const codes = await trx.deleteFrom('sign_in_codes').where('expires_at', '<', now).executeTakeFirst();
+    const attempts = await trx.deleteFrom('sign_in_attempts').where('expires_at', '<', addSeconds(now, -DAY)).executeTakeFirst();
+    const sessions = await trx.deleteFrom('sessions').where('expires_at', '<', now).executeTakeFirst();
+    const outbox = await trx
+      .deleteFrom('email_outbox')
+      .where('status', 'in', ['sent', 'failed', 'expired'])
+      .where('created_at', '<', addSeconds(now, -7 * DAY))
+      .executeTakeFirst();
+    const rateLimits = await trx.deleteFrom('rate_limits').where('tat', '<', now).executeTakeFirst();
+    return {
+      ran: true,
+      removed: {
+        codes: Number(codes.numDeletedRows),
+        attempts: Number(attempts.numDeletedRows),
+        sessions: Number(sessions.numDeletedRows),
+        outbox: Number(outbox.numDeletedRows),
+        rateLimits: Number(rateLimits.numDeletedRows),
+        invitedUsers,
+      },
+    };
+  });
+}
+
+async function removeExpiredInvitations(trx: Transaction<DB>, { now, inviteTtlDays }: CleanupInput): Promise<number> {
+  const removed = await trx
+    .deleteFrom('users')
+    .where('status', '=', 'invited')
+    .where('last_sign_in_at', 'is', null)
+    .where('created_at', '<', addSeconds(now, -inviteTtlDays * DAY))
+    .where((eb) =>
+      eb.or([
+        eb('role', '!=', 'admin'),
+        eb.exists(eb.selectFrom('users as active').select('active.id').where('active.role', '=', 'admin').where('active.status', '=', 'active')),
+      ]),
+    )
+    .returning(['id', 'email', 'role'])
+    .execute();
+  for (const user of removed) {
+    // The user is gone, so the row names them by email (and keeps the id in data).
+    await recordAudit(trx, {
+      type: 'user_removed',
+      email: user.email,
+      data: { removedUserId: user.id, role: user.role, status: 'invited', reason: 'invitation_expired' },
+      at: now,
+    });
+  }
+  return removed.length;
+}

@@ -1,0 +1,146 @@
+import type { TestDatabase } from '@app/db/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { addSeconds, addUser, cleanUp, consumeLimit, createSession, requestCode } from '../src/index';
+import { testDeps, useTestDatabase } from './helpers';
+
+const DAY = 86_400;
+const meta = { ip: '198.51.100.4', userAgent: 'vitest' };
+let t: TestDatabase;
+let deps: ReturnType<typeof testDeps>;
+
+beforeAll(async () => {
+  t = await useTestDatabase();
+});
+afterAll(() => t.close());
+beforeEach(async () => {
+  deps = testDeps();
+  await sql`truncate users, sign_in_attempts, sign_in_codes, sessions, email_outbox, audit_events, rate_limits cascade`.execute(t.db);
+});
+
+const run = () => cleanUp(t.db, { now: deps.now(), inviteTtlDays: 30 });
+const count = async (table: 'users' | 'sign_in_attempts' | 'sign_in_codes' | 'sessions' | 'email_outbox' | 'rate_limits') =>
+  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+async function activeUser(email: string, role: 'admin' | 'user' = 'user') {
+  const { user } = await addUser(t.db, email, role);
+  await t.db.updateTable('users').set({ status: 'active', last_sign_in_at: deps.now(), activated_at: deps.now() }).where('id', '=', user.id).execute();
+  return user.id;
+}
+
+async function outboxRow(status: 'pending' | 'sent' | 'failed' | 'expired', ageDays: number) {
+  const at = addSeconds(deps.now(), -ageDays * DAY);
+  await t.db
+    .insertInto('email_outbox')
+    .values({ kind: 'sign_in_code', recipient: `${status}${ageDays}@example.com`, subject: 's', status, created_at: at, not_after: at, next_attempt_at: at })
+    .execute();
+}
+
+describe('cleanup', () => {
+  it('removes exactly what is past, and says how much of each', async () => {
+    await activeUser('boss@example.com', 'admin');
+    const samId = await activeUser('sam@example.com');
+    await addUser(t.db, 'sam2@example.com', 'user');
+
+    // Day 0: codes, attempts, a short session and rate-limit rows.
+    await requestCode(t.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta });
+    const longSession = await createSession(t.db, deps, samId, meta);
+    const shortSession = await createSession(t.db, deps, samId, meta);
+    await t.db.updateTable('sessions').set({ expires_at: addSeconds(deps.now(), DAY) }).where('id', '=', shortSession.session.id).execute();
+    await consumeLimit(t.db, 'test:long', { limit: 1, windowSeconds: 10 * DAY }, deps.now());
+
+    deps.clock.advance(2 * DAY);
+    // Day 2: sam's first attempt expired 2 days ago (gone), a fresh one for sam2 stays.
+    await requestCode(t.db, deps, { email: 'sam2@example.com', attemptToken: undefined, meta });
+    // Outbox rows of several ages and states (sent 8 days ago is old enough; pending never goes).
+    await outboxRow('sent', 8);
+    await outboxRow('failed', 8);
+    await outboxRow('expired', 8);
+    await outboxRow('sent', 6);
+    await outboxRow('pending', 30);
+    const before = { codes: await count('sign_in_codes'), limits: await count('rate_limits'), outbox: await count('email_outbox') };
+    expect(before).toEqual({ codes: 2, limits: 6, outbox: 7 });
+
+    const result = await run();
+    expect(result).toEqual({
+      ran: true,
+      removed: {
+        codes: 1, // sam's code from day 0
+        attempts: 1, // sam's attempt, expired (15 min after day 0) more than a day ago
+        sessions: 1, // the one that expired on day 1
+        outbox: 3, // sent/failed/expired older than 7 days
+        rateLimits: 2, // sam's day-0 cooldown and hourly rows (the network row was used again on day 2)
+        invitedUsers: 0, // sam2 was invited only two days ago
+      },
+    });
+    expect(await t.db.selectFrom('sessions').select('id').execute()).toEqual([{ id: longSession.session.id }]);
+    expect(await t.db.selectFrom('sign_in_attempts').select('email').execute()).toEqual([{ email: 'sam2@example.com' }]);
+    expect(await count('sign_in_codes')).toBe(1);
+    expect((await t.db.selectFrom('rate_limits').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual([
+      'code-cooldown:sam2@example.com',
+      'code-ip:198.51.100.4',
+      'code:sam2@example.com',
+      'test:long',
+    ]);
+    expect((await t.db.selectFrom('email_outbox').select('recipient').orderBy('id').execute()).map((r) => r.recipient)).toEqual([
+      'sam@example.com', // pending: the delivery worker, not cleanup, gives up on it
+      'sam2@example.com',
+      'sent6@example.com',
+      'pending30@example.com',
+    ]);
+
+    // Run again at once: nothing more to do.
+    expect(await run()).toEqual({ ran: true, removed: { codes: 0, attempts: 0, sessions: 0, outbox: 0, rateLimits: 0, invitedUsers: 0 } });
+  });
+
+  it('deletes invitations nobody accepted within INVITE_TTL_DAYS, with an audit row each', async () => {
+    await activeUser('boss@example.com', 'admin');
+    const stale = (await addUser(t.db, 'stale@example.com', 'user')).user.id;
+    await activeUser('came@example.com');
+    await t.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -40 * DAY) }).execute();
+    await addUser(t.db, 'recent@example.com', 'user');
+    const deactivated = (await addUser(t.db, 'off@example.com', 'user')).user.id;
+    await t.db.updateTable('users').set({ status: 'deactivated', created_at: addSeconds(deps.now(), -40 * DAY) }).where('id', '=', deactivated).execute();
+
+    // Exactly INVITE_TTL_DAYS old is not yet past.
+    await t.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -30 * DAY) }).where('email', '=', 'recent@example.com').execute();
+    expect(await run()).toMatchObject({ ran: true, removed: { invitedUsers: 1 } });
+    expect((await t.db.selectFrom('users').select('email').orderBy('email').execute()).map((u) => u.email)).toEqual([
+      'boss@example.com',
+      'came@example.com',
+      'off@example.com',
+      'recent@example.com',
+    ]);
+    const audit = await t.db.selectFrom('audit_events').selectAll().execute();
+    expect(audit).toMatchObject([
+      { type: 'user_removed', actor_user_id: null, subject_user_id: null, email: 'stale@example.com', data: { removedUserId: stale, reason: 'invitation_expired' } },
+    ]);
+  });
+
+  it('keeps an invited admin while no admin is active, so the product keeps a way in', async () => {
+    await addUser(t.db, 'first-admin@example.com', 'admin');
+    await t.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -60 * DAY) }).execute();
+    expect(await run()).toMatchObject({ removed: { invitedUsers: 0 } });
+    await activeUser('other-admin@example.com', 'admin');
+    expect(await run()).toMatchObject({ removed: { invitedUsers: 1 } });
+  });
+
+  it('counts the boundary: a session expiring exactly now is left for the next run', async () => {
+    const samId = await activeUser('sam@example.com');
+    const { session } = await createSession(t.db, deps, samId, meta);
+    await t.db.updateTable('sessions').set({ expires_at: deps.now() }).where('id', '=', session.id).execute();
+    expect(await run()).toMatchObject({ removed: { sessions: 0 } });
+    deps.clock.advance(1);
+    expect(await run()).toMatchObject({ removed: { sessions: 1 } });
+  });
+
+  it.skipIf(!process.env.DATABASE_URL)('skips at once while another process holds the cleanup lock', async () => {
+    // Needs a second connection, so only on a real Postgres server.
+    const holder = t.db.transaction().execute(async (trx) => {
+      await sql`select pg_advisory_xact_lock(7412002::bigint)`.execute(trx);
+      expect(await run()).toEqual({ ran: false });
+    });
+    await holder;
+    expect((await run()).ran).toBe(true);
+  });
+});
