@@ -35,8 +35,36 @@ const availability = t.middleware(async ({ next }) => {
   return result;
 });
 
+/**
+ * Refuses input holding a NUL character anywhere: Postgres text cannot store one, so it would fail
+ * inside a query as a 500, and no field of this API has a use for it.
+ */
+const noNulInInput = t.middleware(async ({ getRawInput, next }) => {
+  if (containsNul(await getRawInput())) throw new ReasonError('bad_request');
+  return next();
+});
+
+/** Walks parsed JSON without recursion (input may be nested thousands deep). */
+function containsNul(input: unknown): boolean {
+  const pending: unknown[] = [input];
+  while (pending.length > 0) {
+    const value = pending.pop();
+    if (typeof value === 'string') {
+      if (value.includes('\u0000')) return true;
+    } else if (Array.isArray(value)) {
+      pending.push(...value);
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, item] of Object.entries(value)) {
+        if (key.includes('\u0000')) return true;
+        pending.push(item);
+      }
+    }
+  }
+  return false;
+}
+
 /** Anyone may call it. */
-export const publicProcedure = t.procedure.use(availability);
+export const publicProcedure = t.procedure.use(availability).use(noNulInInput);
 
 /** Validates the session cookie and applies the access policy; the role is read fresh each call. */
 function requires(requirement: Exclude<Requirement, 'public'>) {

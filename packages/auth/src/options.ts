@@ -29,6 +29,8 @@ export interface AuthOptions {
   limits: {
     codesPerEmail: LimitRule;
     wrongCodesPerEmail: LimitRule;
+    /** A second, slower cap on wrong codes: bounds a patient guesser's odds per day and per year. */
+    wrongCodesPerEmailPerDay: LimitRule;
     codesPerIp: LimitRule;
     verifiesPerIp: LimitRule;
   };
@@ -42,6 +44,7 @@ export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUr
   limits: {
     codesPerEmail: { limit: 5, windowSeconds: 3_600 },
     wrongCodesPerEmail: { limit: 10, windowSeconds: 3_600 },
+    wrongCodesPerEmailPerDay: { limit: 20, windowSeconds: 86_400 },
     codesPerIp: { limit: 30, windowSeconds: 3_600 },
     verifiesPerIp: { limit: 60, windowSeconds: 600 },
   },

@@ -66,7 +66,7 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
       .execute();
     const outboxId =
       kind === 'decoy'
-        ? null
+        ? await writeInsteadOfEmail(trx, attempt.id, now)
         : await enqueueEmail(trx, {
             kind: 'sign_in_code',
             recipient: email,
@@ -92,6 +92,15 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
       outboxId,
     };
   });
+}
+
+/**
+ * A decoy sends nothing, but makes one write where a real request queues its email, so the answer
+ * takes as long (an unknown email must not be told apart by timing; see docs/security.md).
+ */
+async function writeInsteadOfEmail(trx: Executor, attemptId: string, now: Date): Promise<null> {
+  await trx.updateTable('sign_in_attempts').set({ last_code_sent_at: now }).where('id', '=', attemptId).execute();
+  return null;
 }
 
 function attemptKindFor(user: User | null, signup: AuthDeps['options']['signup']): AttemptKind {

@@ -17,6 +17,8 @@ function describeDuration(seconds: number): string {
 /** The email that carries a sign-in code. */
 export function signInCodeEmail(input: { appName: string; code: string; ttlSeconds: number }): EmailContent {
   const validity = `This code is valid for ${describeDuration(input.ttlSeconds)} and can be used only once.`;
+  // Against real-time phishing: a fake site can only use the code if the person hands it over.
+  const noSharing = `Don't share this code with anyone: ${input.appName} will never ask you for it.`;
   const ignore = "If you didn't request this, you can safely ignore this email.";
   const text = [
     'Hey there,',
@@ -26,6 +28,7 @@ export function signInCodeEmail(input: { appName: string; code: string; ttlSecon
     input.code,
     '',
     validity,
+    noSharing,
     '',
     ignore,
     '',
@@ -37,7 +40,7 @@ export function signInCodeEmail(input: { appName: string; code: string; ttlSecon
 <p>Hey there,</p>
 <p>Use this code to sign in to ${app}:</p>
 <p style="font-size:28px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,monospace">${escapeHtml(input.code)}</p>
-<p>${escapeHtml(validity)}</p>
+<p>${escapeHtml(validity)} ${escapeHtml(noSharing)}</p>
 <p style="color:#6b7280">${escapeHtml(ignore)}</p>
 <p>The ${app} team</p>
 </body></html>`;

@@ -10,6 +10,7 @@ import { chargeLimit, consumeLimit, type LimitDecision, type LimitRule, peekLimi
  *   code-ip:<network>      code requests per hour from one IPv4 address or IPv6 /64 (30)
  *   verify-ip:<network>    verifies per 10 minutes from one network (60)
  *   wrong:<email>          wrong codes per hour across all attempts (10); a new code does not reset it
+ *   wrong-day:<email>      wrong codes per day across all attempts (20)
  */
 
 const ok: LimitDecision = { ok: true };
@@ -43,12 +44,17 @@ export function admitVerifyFrom(db: Executor, deps: AuthDeps, ip: string | null,
   return network ? consumeLimit(db, `verify-ip:${network}`, deps.options.limits.verifiesPerIp, now) : Promise.resolve(ok);
 }
 
-/** Refuses a verify when the email has had too many wrong codes lately. */
+/** Refuses a verify when the email has had too many wrong codes lately (this hour or this day). */
 export function admitVerifyFor(db: Executor, deps: AuthDeps, email: string, now: Date): Promise<LimitDecision> {
-  return peekLimit(db, `wrong:${email}`, deps.options.limits.wrongCodesPerEmail, now);
+  const { wrongCodesPerEmail, wrongCodesPerEmailPerDay } = deps.options.limits;
+  return firstRefusal([
+    () => peekLimit(db, `wrong:${email}`, wrongCodesPerEmail, now),
+    () => peekLimit(db, `wrong-day:${email}`, wrongCodesPerEmailPerDay, now),
+  ]);
 }
 
 /** Records a wrong code against the email. */
-export function chargeWrongCode(db: Executor, deps: AuthDeps, email: string, now: Date): Promise<void> {
-  return chargeLimit(db, `wrong:${email}`, deps.options.limits.wrongCodesPerEmail, now);
+export async function chargeWrongCode(db: Executor, deps: AuthDeps, email: string, now: Date): Promise<void> {
+  await chargeLimit(db, `wrong:${email}`, deps.options.limits.wrongCodesPerEmail, now);
+  await chargeLimit(db, `wrong-day:${email}`, deps.options.limits.wrongCodesPerEmailPerDay, now);
 }

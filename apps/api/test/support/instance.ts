@@ -1,0 +1,79 @@
+import type { Database } from '@app/db';
+import { loadConfig } from '../../src/config';
+import type { Logger } from '../../src/logger';
+import { type RunningServer, startServer } from '../../src/server';
+import type { FakePostmark } from './fake-postmark';
+import type { LogEntry } from './test-app';
+import { TEST_ORIGIN } from './test-app';
+import { TestBrowser } from './test-browser';
+
+export const POSTMARK_TOKEN = 'test-postmark-token';
+
+/** The production environment the API tests run with (as in test-app.ts), plus `env`. */
+export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    APP_URL: TEST_ORIGIN,
+    APP_NAME: 'Acme',
+    AUTH_SECRET: 'test-secret-that-is-long-enough-0123456789',
+    POSTMARK_SERVER_TOKEN: POSTMARK_TOKEN,
+    POSTMARK_API_URL: postmarkUrl,
+    MAIL_FROM: 'Acme <auth@app.test>',
+    ADMIN_EMAIL: 'admin@app.test',
+    WEB_DIST_DIR: '/nonexistent',
+    AUTH_LIMIT_CODES_PER_IP: '100000/1h',
+    AUTH_LIMIT_VERIFIES_PER_IP: '100000/1h',
+    ...env,
+  };
+}
+
+/** One more API instance on a database and fake Postmark that something else owns. */
+export interface Instance {
+  url: string;
+  server: RunningServer;
+  logs: LogEntry[];
+  browser(origin?: string): TestBrowser;
+  close(): Promise<void>;
+}
+
+export async function startInstance(options: {
+  db: Database;
+  postmark: FakePostmark;
+  env?: Record<string, string>;
+  now?: () => Date;
+}): Promise<Instance> {
+  const logs: LogEntry[] = [];
+  const record = (level: string) => (message: string, fields: Record<string, unknown> = {}) => logs.push({ level, message, fields });
+  const log: Logger = { info: record('info'), warn: record('warn'), error: record('error'), print: (text) => record('print')(text) };
+  const config = loadConfig(testEnv(options.postmark.url, options.env));
+  const server = await startServer(config, log, { db: options.db, deliveryIntervalMs: 50, ...(options.now ? { now: options.now } : {}) });
+  return {
+    url: server.url,
+    server,
+    logs,
+    browser: (origin = config.appUrl.origin) => new TestBrowser(server.url, origin),
+    close: () => server.close(),
+  };
+}
+
+/** Real time plus an offset that tests move forward (retries and expiry without waiting). */
+export function movableClock() {
+  let offsetMs = 0;
+  return {
+    now: () => new Date(Date.now() + offsetMs),
+    advance(seconds: number) {
+      offsetMs += seconds * 1000;
+    },
+  };
+}
+
+/** Polls `check` until it returns true, at most `timeoutMs`. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
