@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
-import { createExpressMiddleware } from '@trpc/server/adapters/express';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createContext } from './context';
 import { ReasonError } from './errors';
 import { csrfGuard } from './http/csrf';
+import { trpcHandler } from './http/trpc-handler';
 import { appRouter } from './router';
 import type { Services } from './services';
 
@@ -57,9 +57,9 @@ export function createApp(services: Services): express.Express {
   app.use(
     '/trpc',
     csrfGuard(config.appUrl.origin),
-    createExpressMiddleware({
+    trpcHandler({
       router: appRouter,
-      createContext: ({ req, res }) => createContext(services, req, res),
+      createContext: (req, res) => createContext(services, req, res),
       maxBodySize: MAX_BODY_BYTES,
       maxBatchSize: MAX_BATCH_SIZE,
       responseMeta({ errors }) {

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, type LogConfig, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect';
+import { isStalePreparedStatement, StatementNames } from './prepared-statements';
 import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
@@ -16,6 +17,12 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | undefined;
   /** Connections in the pg pool. */
   poolSize?: number | undefined;
+  /** Kysely's query log: called for every statement run (the benchmark counts them with it). */
+  log?: LogConfig | undefined;
+  /** Give up connecting (or waiting for a free pooled connection) after this long; default 3 s. */
+  connectTimeoutMs?: number | undefined;
+  /** Give up on a query whose answer has not arrived after this long; default 10 s. */
+  queryTimeoutMs?: number | undefined;
 }
 
 // int8 (ids, counts) arrive as strings from pg; make PGlite agree so rows look the same on both.
@@ -27,13 +34,21 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     const pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      // Fail fast instead of queueing forever while the server is unreachable.
-      connectionTimeoutMillis: 5_000,
+      // Fail fast instead of queueing forever while the server is stopped or unreachable: a request
+      // then gets 503 `unavailable` in seconds, and a query lost in a network partition is abandoned.
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 3_000,
+      query_timeout: options.queryTimeoutMs ?? 10_000,
       idleTimeoutMillis: 30_000,
+      keepAlive: true,
     });
-    // An idle client losing its server must not crash the process; the next query reconnects.
+    // A client losing its server must not crash the process; the next query reconnects. The pool
+    // listens on idle clients only, so checked-out clients get a listener of their own.
     pool.on('error', () => {});
-    return new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+    pool.on('connect', (client) => client.on('error', () => {}));
+    return new Kysely<DB>({
+      dialect: new PostgresDialect({ pool: discardingBrokenConnections(pool, new StatementNames()) }),
+      ...(options.log ? { log: options.log } : {}),
+    });
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
   const pglite = await PGlite.create({
@@ -41,7 +56,32 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     parsers: { [INT8_OID]: (value: string) => value },
   });
-  return new Kysely<DB>({ dialect: new PGliteDialect(pglite) });
+  return new Kysely<DB>({ dialect: new PGliteDialect(pglite), ...(options.log ? { log: options.log } : {}) });
+}
+
+/**
+ * Hands out pooled clients that are destroyed instead of reused once a query on them found the
+ * server unreachable: a client whose query timed out still waits for that answer, and would stall
+ * every later query given to it until the operating system gives up on the socket.
+ */
+function discardingBrokenConnections(pool: pg.Pool, statementNames: StatementNames): PostgresPool {
+  return {
+    async connect(): Promise<PostgresPoolClient> {
+      const client = await pool.connect();
+      let broken = false;
+      // Kysely calls only query(sql, parameters) here: no cursor is configured, so no streaming.
+      const query = (sql: string, parameters: ReadonlyArray<unknown>) => {
+        const name = statementNames.nameFor(sql);
+        return client.query({ text: sql, values: [...parameters], ...(name ? { name } : {}) }).catch((error: unknown) => {
+          // A connection whose prepared statements went stale is replaced; the next one prepares afresh.
+          if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) broken = true;
+          throw error;
+        });
+      };
+      return { query: query as unknown as PostgresPoolClient['query'], release: (destroy?: boolean) => client.release(destroy || broken) };
+    },
+    end: () => pool.end(),
+  };
 }
 
 /** True when the error means the database could not be reached (as opposed to a bad query). */
@@ -53,5 +93,5 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     if (code.startsWith('08') || code.startsWith('57P')) return true;
   }
   const message = error instanceof Error ? error.message : '';
-  return /timeout exceeded when trying to connect|Connection terminated|connection is closed/i.test(message);
+  return /timeout exceeded when trying to connect|Connection terminated|connection is closed|Query read timeout|not queryable/i.test(message);
 }

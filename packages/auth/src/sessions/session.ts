@@ -1,4 +1,5 @@
 import type { Database } from '@app/db';
+import { type CompiledQuery, createQueryId } from 'kysely';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
 import { type Executor, type User, userColumns, userRowToUser } from '../users/user';
@@ -54,19 +55,7 @@ export async function validateSessionToken(db: Database, deps: AuthDeps, tokenVa
   const token = parseToken(tokenValue);
   if (!token) return NO_SESSION;
   const now = deps.now();
-  const row = await db
-    .selectFrom('sessions')
-    .innerJoin('users', 'users.id', 'sessions.user_id')
-    .select([
-      'sessions.secret_hash',
-      'sessions.created_at',
-      'sessions.last_seen_at',
-      'sessions.expires_at',
-      'sessions.absolute_expires_at',
-      ...userColumns,
-    ])
-    .where('sessions.id', '=', token.id)
-    .executeTakeFirst();
+  const [row] = (await db.executeQuery(sessionLookup(db, token.id))).rows;
   if (!row || !secretMatches(token.secret, row.secret_hash)) return NO_SESSION;
   if (row.expires_at <= now || row.status === 'deactivated') return NO_SESSION;
 
@@ -90,6 +79,38 @@ export async function invalidateSessionToken(db: Executor, tokenValue: unknown):
   if (!row || !secretMatches(token.secret, row.secret_hash)) return null;
   await db.deleteFrom('sessions').where('id', '=', token.id).execute();
   return { userId: row.user_id };
+}
+
+function compileSessionLookup(db: Database) {
+  return db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select([
+      'sessions.secret_hash',
+      'sessions.created_at',
+      'sessions.last_seen_at',
+      'sessions.expires_at',
+      'sessions.absolute_expires_at',
+      ...userColumns,
+    ])
+    .where('sessions.id', '=', '')
+    .compile();
+}
+
+type SessionLookup = ReturnType<typeof compileSessionLookup>;
+const sessionLookups = new WeakMap<Database, SessionLookup>();
+
+/**
+ * The session lookup for one id. It runs on every signed-in request, so it is built and compiled
+ * once per database and only its parameter changes (docs/performance.md).
+ */
+function sessionLookup(db: Database, id: string): SessionLookup {
+  let compiled = sessionLookups.get(db);
+  if (!compiled) {
+    compiled = compileSessionLookup(db);
+    sessionLookups.set(db, compiled);
+  }
+  return { ...compiled, queryId: createQueryId(), parameters: [id] } satisfies CompiledQuery<unknown>;
 }
 
 function minDate(a: Date, b: Date): Date {

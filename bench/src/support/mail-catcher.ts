@@ -1,0 +1,91 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface MailCatcher {
+  /** Where to point POSTMARK_API_URL. */
+  url: string;
+  token: string;
+  /** Emails accepted so far. */
+  readonly received: number;
+  /** The code of the next email to `to` (already arrived or still to come). */
+  nextCode(to: string, timeoutMs?: number): Promise<string>;
+  close(): Promise<void>;
+}
+
+/**
+ * Postmark's `POST /email`, answered like the real one, keyed by recipient. The tests' fake
+ * (apps/api/test/support/fake-postmark.ts) keeps every message in one list and rescans it for each
+ * waiter on each arrival; at hundreds of sign-ins a second that scan would be the load generator's
+ * own bottleneck, so the benchmark keeps only undelivered codes, one queue per address.
+ */
+export async function startMailCatcher(token: string): Promise<MailCatcher> {
+  const inbox = new Map<string, string[]>();
+  const waiters = new Map<string, (code: string) => void>();
+  let received = 0;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const reply = (status: number, body: object) => {
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(body));
+      };
+      if (req.method !== 'POST' || req.url !== '/email') return reply(404, { ErrorCode: 0, Message: 'Not found' });
+      if (req.headers['x-postmark-server-token'] !== token) return reply(401, { ErrorCode: 10, Message: 'Bad token' });
+      let to = '';
+      let code: string | undefined;
+      try {
+        const email = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { To?: unknown; TextBody?: unknown };
+        to = String(email.To).toLowerCase();
+        code = /^\s*(\d{6,10})\s*$/m.exec(String(email.TextBody))?.[1];
+      } catch {
+        // falls through to 422
+      }
+      if (!code) return reply(422, { ErrorCode: 300, Message: 'Invalid email request' });
+      received += 1;
+      const waiter = waiters.get(to);
+      if (waiter) {
+        waiters.delete(to);
+        waiter(code);
+      } else {
+        inbox.set(to, [...(inbox.get(to) ?? []), code]);
+      }
+      reply(200, { To: to, SubmittedAt: new Date().toISOString(), MessageID: `bench-${received}`, ErrorCode: 0, Message: 'OK' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    get received() {
+      return received;
+    },
+    nextCode(to, timeoutMs = 10_000) {
+      const key = to.toLowerCase();
+      const queued = inbox.get(key);
+      if (queued?.length) {
+        const code = queued.shift()!;
+        if (queued.length === 0) inbox.delete(key);
+        return Promise.resolve(code);
+      }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(key);
+          reject(new Error(`no email to ${to} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        waiters.set(key, (code) => {
+          clearTimeout(timer);
+          resolve(code);
+        });
+      });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
