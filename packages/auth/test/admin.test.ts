@@ -1,7 +1,5 @@
 import type { Role } from '@app/db';
-import type { TestDatabase } from '@app/db/testing';
-import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import {
   addUser,
   createSession,
@@ -19,30 +17,25 @@ import {
   setUserRole,
   validateSessionToken,
 } from '../src/index';
-import { testDeps, useTestDatabase } from './helpers';
+import { type TestDeps, useDatabaseSuite } from './helpers';
 
 const meta = { ip: '198.51.100.4', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' };
-let t: TestDatabase;
-let deps: ReturnType<typeof testDeps>;
+let deps: TestDeps;
 
-beforeAll(async () => {
-  t = await useTestDatabase();
-});
-afterAll(() => t.close());
+const suite = useDatabaseSuite();
 beforeEach(async () => {
-  deps = testDeps();
-  await sql`truncate users, sign_in_attempts, sign_in_codes, sessions, email_outbox, audit_events, rate_limits cascade`.execute(t.db);
+  deps = suite.deps;
 });
 
 /** A user who has signed in before (status active). */
 async function activeUser(email: string, role: Role = 'user'): Promise<string> {
-  const { user } = await addUser(t.db, email, role);
-  await t.db.updateTable('users').set({ status: 'active', activated_at: deps.now(), last_sign_in_at: deps.now() }).where('id', '=', user.id).execute();
+  const { user } = await addUser(suite.db, email, role);
+  await suite.db.updateTable('users').set({ status: 'active', activated_at: deps.now(), last_sign_in_at: deps.now() }).where('id', '=', user.id).execute();
   return user.id;
 }
 
 async function auditRows(type?: string) {
-  let query = t.db.selectFrom('audit_events').selectAll().orderBy('id');
+  let query = suite.db.selectFrom('audit_events').selectAll().orderBy('id');
   if (type) query = query.where('type', '=', type);
   return query.execute();
 }
@@ -57,17 +50,17 @@ describe('listing users', () => {
     // Twelve users created a microsecond apart: a cursor cut to milliseconds would skip some.
     for (let i = 0; i < 12; i++) {
       const at = `2026-01-01T00:00:00.0000${String(i).padStart(2, '0')}Z`;
-      await t.db.insertInto('users').values({ email: `u${i}@example.com`, role: 'user', created_at: at, updated_at: at }).execute();
+      await suite.db.insertInto('users').values({ email: `u${i}@example.com`, role: 'user', created_at: at, updated_at: at }).execute();
     }
     // Two more with the very same instant: the id breaks the tie.
     for (const email of ['same1@example.com', 'same2@example.com']) {
-      await t.db.insertInto('users').values({ email, role: 'user', created_at: '2026-01-01T00:00:00.000005Z', updated_at: deps.now() }).execute();
+      await suite.db.insertInto('users').values({ email, role: 'user', created_at: '2026-01-01T00:00:00.000005Z', updated_at: deps.now() }).execute();
     }
     const seen: string[] = [];
     let cursor: string | undefined;
     let pages = 0;
     do {
-      const page = ok(await listUsers(t.db, deps, { limit: 5, ...(cursor ? { cursor } : {}) }));
+      const page = ok(await listUsers(suite.db, deps, { limit: 5, ...(cursor ? { cursor } : {}) }));
       seen.push(...page.items.map((u) => u.email));
       cursor = page.nextCursor ?? undefined;
       pages += 1;
@@ -76,14 +69,14 @@ describe('listing users', () => {
     expect(new Set(seen).size).toBe(14);
     expect(seen[0]).toBe('u11@example.com');
     expect(seen.at(-1)).toBe('u0@example.com');
-    const all = ok(await listUsers(t.db, deps, { limit: 100 }));
+    const all = ok(await listUsers(suite.db, deps, { limit: 100 }));
     expect(all.items.map((u) => u.email)).toEqual(seen);
     expect(all.nextCursor).toBeNull();
   });
 
   it('searches emails case-blind, with LIKE wildcards taken literally', async () => {
     for (const email of ['ann_lee@example.com', 'annxlee@example.com', 'bob@example.com', '100%real@example.com']) await activeUser(email);
-    const emails = async (search: string) => ok(await listUsers(t.db, deps, { search })).items.map((u) => u.email).sort();
+    const emails = async (search: string) => ok(await listUsers(suite.db, deps, { search })).items.map((u) => u.email).sort();
     expect(await emails('ANN')).toEqual(['ann_lee@example.com', 'annxlee@example.com']);
     expect(await emails('n_l')).toEqual(['ann_lee@example.com']);
     expect(await emails('%')).toEqual(['100%real@example.com']);
@@ -93,13 +86,13 @@ describe('listing users', () => {
 
   it('filters by role and status, and counts only live sessions', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    await addUser(t.db, 'new@example.com', 'user');
-    await createSession(t.db, deps, adminId, meta);
-    await createSession(t.db, deps, adminId, meta);
-    const expired = await createSession(t.db, deps, adminId, meta);
-    await t.db.updateTable('sessions').set({ expires_at: deps.now() }).where('id', '=', expired.session.id).execute();
+    await addUser(suite.db, 'new@example.com', 'user');
+    await createSession(suite.db, deps, adminId, meta);
+    await createSession(suite.db, deps, adminId, meta);
+    const expired = await createSession(suite.db, deps, adminId, meta);
+    await suite.db.updateTable('sessions').set({ expires_at: deps.now() }).where('id', '=', expired.session.id).execute();
 
-    const admins = ok(await listUsers(t.db, deps, { role: 'admin' })).items;
+    const admins = ok(await listUsers(suite.db, deps, { role: 'admin' })).items;
     expect(admins).toEqual([
       {
         id: adminId,
@@ -112,8 +105,8 @@ describe('listing users', () => {
         activeSessions: 2,
       },
     ]);
-    expect(ok(await listUsers(t.db, deps, { status: 'invited' })).items.map((u) => u.email)).toEqual(['new@example.com']);
-    expect(ok(await listUsers(t.db, deps, { status: 'deactivated' })).items).toEqual([]);
+    expect(ok(await listUsers(suite.db, deps, { status: 'invited' })).items.map((u) => u.email)).toEqual(['new@example.com']);
+    expect(ok(await listUsers(suite.db, deps, { status: 'deactivated' })).items).toEqual([]);
   });
 
   it('refuses tampered cursors and absurd limits as bad_request', async () => {
@@ -125,18 +118,18 @@ describe('listing users', () => {
       enc(['2026-01-01T00:00:00.000000Z', "x' or 1=1 --"]),
       enc(["'; drop table users; --", '0b8c5a8e-4f0a-4d4e-9a55-2a7c0d9f0f11']),
     ];
-    for (const cursor of bad) expect(await listUsers(t.db, deps, { cursor })).toEqual({ ok: false, reason: 'bad_request' });
-    for (const limit of [0, 101, 1.5]) expect(await listUsers(t.db, deps, { limit })).toEqual({ ok: false, reason: 'bad_request' });
+    for (const cursor of bad) expect(await listUsers(suite.db, deps, { cursor })).toEqual({ ok: false, reason: 'bad_request' });
+    for (const limit of [0, 101, 1.5]) expect(await listUsers(suite.db, deps, { limit })).toEqual({ ok: false, reason: 'bad_request' });
   });
 });
 
 describe('inviting', () => {
   it('adds an invited user, queues the invitation and audits it, in one go', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    const result = ok(await inviteUser(t.db, deps, { actorId: adminId, email: ' New@Example.com ', role: 'user', meta }));
+    const result = ok(await inviteUser(suite.db, deps, { actorId: adminId, email: ' New@Example.com ', role: 'user', meta }));
     expect(result.user).toMatchObject({ email: 'new@example.com', role: 'user', status: 'invited', lastSignInAt: null, activeSessions: 0 });
     expect(result.emailQueued).toBe(true);
-    const mail = await t.db.selectFrom('email_outbox').selectAll().executeTakeFirstOrThrow();
+    const mail = await suite.db.selectFrom('email_outbox').selectAll().executeTakeFirstOrThrow();
     expect(mail).toMatchObject({ kind: 'invitation', recipient: 'new@example.com', subject: 'You have been invited to Acme', user_id: result.user.id });
     expect(mail.text_body).toContain('Sign in at http://localhost:3000/sign-in');
     expect(mail.not_after.getTime() - deps.now().getTime()).toBe(7 * 86_400_000);
@@ -146,14 +139,14 @@ describe('inviting', () => {
 
   it('can skip the email', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    expect(ok(await inviteUser(t.db, deps, { actorId: adminId, email: 'quiet@example.com', role: 'admin', sendEmail: false, meta })).emailQueued).toBe(false);
-    expect(await t.db.selectFrom('email_outbox').select('id').execute()).toEqual([]);
+    expect(ok(await inviteUser(suite.db, deps, { actorId: adminId, email: 'quiet@example.com', role: 'admin', sendEmail: false, meta })).emailQueued).toBe(false);
+    expect(await suite.db.selectFrom('email_outbox').select('id').execute()).toEqual([]);
   });
 
   it('refuses an existing email and a malformed one', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    expect(await inviteUser(t.db, deps, { actorId: adminId, email: 'BOSS@example.com', role: 'user', meta })).toEqual({ ok: false, reason: 'already_exists' });
-    expect(await inviteUser(t.db, deps, { actorId: adminId, email: 'nope', role: 'user', meta })).toEqual({ ok: false, reason: 'invalid_email' });
+    expect(await inviteUser(suite.db, deps, { actorId: adminId, email: 'BOSS@example.com', role: 'user', meta })).toEqual({ ok: false, reason: 'already_exists' });
+    expect(await inviteUser(suite.db, deps, { actorId: adminId, email: 'nope', role: 'user', meta })).toEqual({ ok: false, reason: 'invalid_email' });
     expect(await auditRows('user_invited')).toEqual([]);
   });
 });
@@ -162,10 +155,10 @@ describe('changing users', () => {
   it('changes a role, ends the sessions and records who did it', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const userId = await activeUser('sam@example.com');
-    const { token } = await createSession(t.db, deps, userId, meta);
-    const result = ok(await setUserRole(t.db, deps, { actorId: adminId, userId, role: 'admin', meta }));
+    const { token } = await createSession(suite.db, deps, userId, meta);
+    const result = ok(await setUserRole(suite.db, deps, { actorId: adminId, userId, role: 'admin', meta }));
     expect(result.user).toMatchObject({ role: 'admin', activeSessions: 0 });
-    expect((await validateSessionToken(t.db, deps, token)).session).toBeNull();
+    expect((await validateSessionToken(suite.db, deps, token)).session).toBeNull();
     const [audit] = await auditRows('role_changed');
     expect(audit).toMatchObject({ actor_user_id: adminId, subject_user_id: userId, email: 'sam@example.com', data: { from: 'user', to: 'admin', sessionsRevoked: 1 } });
   });
@@ -173,25 +166,25 @@ describe('changing users', () => {
   it('leaves sessions alone when the role does not change', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const userId = await activeUser('sam@example.com');
-    const { token } = await createSession(t.db, deps, userId, meta);
-    ok(await setUserRole(t.db, deps, { actorId: adminId, userId, role: 'user', meta }));
-    expect((await validateSessionToken(t.db, deps, token)).session).not.toBeNull();
+    const { token } = await createSession(suite.db, deps, userId, meta);
+    ok(await setUserRole(suite.db, deps, { actorId: adminId, userId, role: 'user', meta }));
+    expect((await validateSessionToken(suite.db, deps, token)).session).not.toBeNull();
     expect(await auditRows('role_changed')).toEqual([]);
   });
 
   it('deactivates: sessions end, no code is sent; reactivating restores the earlier status', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const userId = await activeUser('sam@example.com');
-    const invitedId = (await addUser(t.db, 'later@example.com', 'user')).user.id;
-    const { token } = await createSession(t.db, deps, userId, meta);
+    const invitedId = (await addUser(suite.db, 'later@example.com', 'user')).user.id;
+    const { token } = await createSession(suite.db, deps, userId, meta);
 
-    expect(ok(await deactivateUser(t.db, deps, { actorId: adminId, userId, meta })).user.status).toBe('deactivated');
-    expect((await validateSessionToken(t.db, deps, token)).session).toBeNull();
-    expect(await requestCode(t.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'not_registered' });
-    ok(await deactivateUser(t.db, deps, { actorId: adminId, userId: invitedId, meta }));
+    expect(ok(await deactivateUser(suite.db, deps, { actorId: adminId, userId, meta })).user.status).toBe('deactivated');
+    expect((await validateSessionToken(suite.db, deps, token)).session).toBeNull();
+    expect(await requestCode(suite.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta })).toEqual({ ok: false, reason: 'not_registered' });
+    ok(await deactivateUser(suite.db, deps, { actorId: adminId, userId: invitedId, meta }));
 
-    expect(ok(await reactivateUser(t.db, deps, { actorId: adminId, userId, meta })).user.status).toBe('active');
-    expect(ok(await reactivateUser(t.db, deps, { actorId: adminId, userId: invitedId, meta })).user.status).toBe('invited');
+    expect(ok(await reactivateUser(suite.db, deps, { actorId: adminId, userId, meta })).user.status).toBe('active');
+    expect(ok(await reactivateUser(suite.db, deps, { actorId: adminId, userId: invitedId, meta })).user.status).toBe('invited');
     expect((await auditRows()).map((r) => r.type)).toEqual(['user_deactivated', 'user_deactivated', 'user_reactivated', 'user_reactivated']);
     expect((await auditRows('user_deactivated'))[0]).toMatchObject({ data: { previousStatus: 'active', sessionsRevoked: 1 } });
   });
@@ -199,27 +192,27 @@ describe('changing users', () => {
   it('removes a user with their sessions and attempts, keeping the audit trail by email', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const userId = await activeUser('sam@example.com');
-    await createSession(t.db, deps, userId, meta);
-    await requestCode(t.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta });
-    expect(await removeUser(t.db, deps, { actorId: adminId, userId, meta })).toEqual({ ok: true });
-    expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).toEqual([]);
-    expect(await t.db.selectFrom('sign_in_attempts').select('id').where('email', '=', 'sam@example.com').execute()).toEqual([]);
+    await createSession(suite.db, deps, userId, meta);
+    await requestCode(suite.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta });
+    expect(await removeUser(suite.db, deps, { actorId: adminId, userId, meta })).toEqual({ ok: true });
+    expect(await suite.db.selectFrom('sessions').select('id').where('user_id', '=', userId).execute()).toEqual([]);
+    expect(await suite.db.selectFrom('sign_in_attempts').select('id').where('email', '=', 'sam@example.com').execute()).toEqual([]);
     const rows = await auditRows();
     expect(rows.map((r) => r.type)).toEqual(['code_requested', 'user_removed']);
     expect(rows[1]).toMatchObject({ actor_user_id: adminId, subject_user_id: null, email: 'sam@example.com', data: { removedUserId: userId } });
-    expect(await removeUser(t.db, deps, { actorId: adminId, userId, meta })).toEqual({ ok: false, reason: 'not_found' });
+    expect(await removeUser(suite.db, deps, { actorId: adminId, userId, meta })).toEqual({ ok: false, reason: 'not_found' });
   });
 
   it('answers unknown and malformed ids with not_found', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     for (const userId of ['0b8c5a8e-4f0a-4d4e-9a55-2a7c0d9f0f11', 'not-a-uuid', '']) {
       const action = { actorId: adminId, userId, meta };
-      expect(await setUserRole(t.db, deps, { ...action, role: 'user' })).toEqual({ ok: false, reason: 'not_found' });
-      expect(await deactivateUser(t.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
-      expect(await reactivateUser(t.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
-      expect(await removeUser(t.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
-      expect(await revokeUserSessions(t.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
-      expect(await listUserSessions(t.db, deps, { userId, currentSessionId: null })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await setUserRole(suite.db, deps, { ...action, role: 'user' })).toEqual({ ok: false, reason: 'not_found' });
+      expect(await deactivateUser(suite.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
+      expect(await reactivateUser(suite.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
+      expect(await removeUser(suite.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
+      expect(await revokeUserSessions(suite.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
+      expect(await listUserSessions(suite.db, deps, { userId, currentSessionId: null })).toEqual({ ok: false, reason: 'not_found' });
     }
   });
 });
@@ -227,35 +220,35 @@ describe('changing users', () => {
 describe('the last active admin', () => {
   it('cannot be demoted, deactivated or removed, even by themselves', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    await addUser(t.db, 'invited-admin@example.com', 'admin'); // never signed in: does not count
+    await addUser(suite.db, 'invited-admin@example.com', 'admin'); // never signed in: does not count
     const action = { actorId: adminId, userId: adminId, meta };
-    expect(await setUserRole(t.db, deps, { ...action, role: 'user' })).toEqual({ ok: false, reason: 'last_admin' });
-    expect(await deactivateUser(t.db, deps, action)).toEqual({ ok: false, reason: 'last_admin' });
-    expect(await removeUser(t.db, deps, action)).toEqual({ ok: false, reason: 'last_admin' });
+    expect(await setUserRole(suite.db, deps, { ...action, role: 'user' })).toEqual({ ok: false, reason: 'last_admin' });
+    expect(await deactivateUser(suite.db, deps, action)).toEqual({ ok: false, reason: 'last_admin' });
+    expect(await removeUser(suite.db, deps, action)).toEqual({ ok: false, reason: 'last_admin' });
     expect(await auditRows()).toEqual([]);
   });
 
   it('can step down once another admin is active', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     await activeUser('deputy@example.com', 'admin');
-    expect(ok(await deactivateUser(t.db, deps, { actorId: adminId, userId: adminId, meta })).user.status).toBe('deactivated');
+    expect(ok(await deactivateUser(suite.db, deps, { actorId: adminId, userId: adminId, meta })).user.status).toBe('deactivated');
   });
 
   it('survives two admins demoting each other at the same moment', async () => {
     // Without the row locks both transactions count two admins and both succeed, leaving none.
     for (let round = 0; round < 8; round++) {
-      await t.db.deleteFrom('users').execute();
+      await suite.db.deleteFrom('users').execute();
       const a = await activeUser(`a${round}@example.com`, 'admin');
       const b = await activeUser(`b${round}@example.com`, 'admin');
       const results = await Promise.all([
-        setUserRole(t.db, deps, { actorId: a, userId: b, role: 'user', meta }),
+        setUserRole(suite.db, deps, { actorId: a, userId: b, role: 'user', meta }),
         round % 2 === 0
-          ? setUserRole(t.db, deps, { actorId: b, userId: a, role: 'user', meta })
-          : deactivateUser(t.db, deps, { actorId: b, userId: a, meta }),
+          ? setUserRole(suite.db, deps, { actorId: b, userId: a, role: 'user', meta })
+          : deactivateUser(suite.db, deps, { actorId: b, userId: a, meta }),
       ]);
       expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
       expect(results.find((r) => !r.ok)).toEqual({ ok: false, reason: 'last_admin' });
-      const admins = await t.db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute();
+      const admins = await suite.db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute();
       expect(admins).toHaveLength(1);
     }
   });
@@ -265,35 +258,35 @@ describe('the last active admin', () => {
     // changes lock users FOR NO KEY UPDATE, which does not conflict with that, so none of these
     // interleavings can wait on each other in a cycle (Postgres would abort one with 40P01).
     for (let round = 0; round < 6; round++) {
-      await t.db.deleteFrom('users').execute();
+      await suite.db.deleteFrom('users').execute();
       const a = await activeUser(`a${round}@example.com`, 'admin');
       const b = await activeUser(`b${round}@example.com`, 'admin');
       const x = await activeUser(`x${round}@example.com`);
-      const own = await createSession(t.db, deps, x, meta);
-      await createSession(t.db, deps, x, meta);
+      const own = await createSession(suite.db, deps, x, meta);
+      await createSession(suite.db, deps, x, meta);
       const results = await Promise.all([
-        setUserRole(t.db, deps, { actorId: a, userId: x, role: 'admin', meta }),
-        revokeUserSessions(t.db, deps, { actorId: b, userId: x, meta }),
-        revokeSession(t.db, deps, { user: { id: x, email: `x${round}@example.com` }, sessionId: own.session.id, meta }),
-        deactivateUser(t.db, deps, { actorId: b, userId: a, meta }),
+        setUserRole(suite.db, deps, { actorId: a, userId: x, role: 'admin', meta }),
+        revokeUserSessions(suite.db, deps, { actorId: b, userId: x, meta }),
+        revokeSession(suite.db, deps, { user: { id: x, email: `x${round}@example.com` }, sessionId: own.session.id, meta }),
+        deactivateUser(suite.db, deps, { actorId: b, userId: a, meta }),
       ]);
       expect(results[0]).toMatchObject({ ok: true });
       expect(results[1]).toMatchObject({ ok: true });
-      expect(await t.db.selectFrom('sessions').select('id').where('user_id', '=', x).execute()).toEqual([]);
+      expect(await suite.db.selectFrom('sessions').select('id').where('user_id', '=', x).execute()).toEqual([]);
     }
   });
 
   it('survives two admins removing each other at the same moment', async () => {
     for (let round = 0; round < 4; round++) {
-      await t.db.deleteFrom('users').execute();
+      await suite.db.deleteFrom('users').execute();
       const a = await activeUser(`a${round}@example.com`, 'admin');
       const b = await activeUser(`b${round}@example.com`, 'admin');
       const results = await Promise.all([
-        removeUser(t.db, deps, { actorId: a, userId: b, meta }),
-        removeUser(t.db, deps, { actorId: b, userId: a, meta }),
+        removeUser(suite.db, deps, { actorId: a, userId: b, meta }),
+        removeUser(suite.db, deps, { actorId: b, userId: a, meta }),
       ]);
       expect(results.filter((r) => r.ok)).toHaveLength(1);
-      expect(await t.db.selectFrom('users').select('id').where('role', '=', 'admin').execute()).toHaveLength(1);
+      expect(await suite.db.selectFrom('users').select('id').where('role', '=', 'admin').execute()).toHaveLength(1);
     }
   });
 });
@@ -303,12 +296,12 @@ describe('sessions', () => {
     const samId = await activeUser('sam@example.com');
     const kimId = await activeUser('kim@example.com');
     const sam = { id: samId, email: 'sam@example.com' };
-    const mine = await createSession(t.db, deps, samId, meta);
-    const theirs = await createSession(t.db, deps, kimId, meta);
-    expect(await revokeSession(t.db, deps, { user: sam, sessionId: theirs.session.id, meta })).toEqual({ ok: false, reason: 'not_found' });
-    expect((await validateSessionToken(t.db, deps, theirs.token)).session).not.toBeNull();
-    expect(await revokeSession(t.db, deps, { user: sam, sessionId: mine.session.id, meta })).toEqual({ ok: true });
-    expect((await validateSessionToken(t.db, deps, mine.token)).session).toBeNull();
+    const mine = await createSession(suite.db, deps, samId, meta);
+    const theirs = await createSession(suite.db, deps, kimId, meta);
+    expect(await revokeSession(suite.db, deps, { user: sam, sessionId: theirs.session.id, meta })).toEqual({ ok: false, reason: 'not_found' });
+    expect((await validateSessionToken(suite.db, deps, theirs.token)).session).not.toBeNull();
+    expect(await revokeSession(suite.db, deps, { user: sam, sessionId: mine.session.id, meta })).toEqual({ ok: true });
+    expect((await validateSessionToken(suite.db, deps, mine.token)).session).toBeNull();
     const [audit] = await auditRows('session_revoked');
     expect(audit).toMatchObject({ actor_user_id: samId, subject_user_id: samId, data: { scope: 'one', count: 1, device: 'Chrome 120 on macOS' } });
     expect(JSON.stringify(audit)).not.toContain(mine.token.split('.')[1]);
@@ -316,25 +309,25 @@ describe('sessions', () => {
 
   it('ends every other session and keeps the current one', async () => {
     const samId = await activeUser('sam@example.com');
-    const current = await createSession(t.db, deps, samId, meta);
-    await createSession(t.db, deps, samId, { ip: null, userAgent: null });
-    await createSession(t.db, deps, samId, meta);
+    const current = await createSession(suite.db, deps, samId, meta);
+    await createSession(suite.db, deps, samId, { ip: null, userAgent: null });
+    await createSession(suite.db, deps, samId, meta);
     const sam = { id: samId, email: 'sam@example.com' };
-    expect(await revokeOtherSessions(t.db, deps, { user: sam, currentSessionId: current.session.id, meta })).toEqual({ revoked: 2 });
-    const left = ok(await listUserSessions(t.db, deps, { userId: samId, currentSessionId: current.session.id })).items;
+    expect(await revokeOtherSessions(suite.db, deps, { user: sam, currentSessionId: current.session.id, meta })).toEqual({ revoked: 2 });
+    const left = ok(await listUserSessions(suite.db, deps, { userId: samId, currentSessionId: current.session.id })).items;
     expect(left).toEqual([
       { id: current.session.id, createdAt: deps.now(), lastSeenAt: deps.now(), expiresAt: current.session.expiresAt, ip: meta.ip, device: 'Chrome 120 on macOS', current: true },
     ]);
-    expect(await revokeOtherSessions(t.db, deps, { user: sam, currentSessionId: current.session.id, meta })).toEqual({ revoked: 0 });
+    expect(await revokeOtherSessions(suite.db, deps, { user: sam, currentSessionId: current.session.id, meta })).toEqual({ revoked: 0 });
     expect(await auditRows('session_revoked')).toHaveLength(1);
   });
 
   it('lets an admin sign a user out everywhere', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const samId = await activeUser('sam@example.com');
-    await createSession(t.db, deps, samId, meta);
-    await createSession(t.db, deps, samId, meta);
-    expect(await revokeUserSessions(t.db, deps, { actorId: adminId, userId: samId, meta })).toEqual({ ok: true, revoked: 2 });
+    await createSession(suite.db, deps, samId, meta);
+    await createSession(suite.db, deps, samId, meta);
+    expect(await revokeUserSessions(suite.db, deps, { actorId: adminId, userId: samId, meta })).toEqual({ ok: true, revoked: 2 });
     expect(await auditRows('session_revoked')).toMatchObject([{ actor_user_id: adminId, subject_user_id: samId, data: { scope: 'all', count: 2 } }]);
   });
 });
@@ -343,12 +336,12 @@ describe('the audit log', () => {
   it('lists newest first, filters by user and type, and pages by cursor', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const samId = await activeUser('sam@example.com');
-    await setUserRole(t.db, deps, { actorId: adminId, userId: samId, role: 'admin', meta });
-    await deactivateUser(t.db, deps, { actorId: adminId, userId: samId, meta });
-    await reactivateUser(t.db, deps, { actorId: adminId, userId: samId, meta });
-    await inviteUser(t.db, deps, { actorId: adminId, email: 'new@example.com', role: 'user', meta });
+    await setUserRole(suite.db, deps, { actorId: adminId, userId: samId, role: 'admin', meta });
+    await deactivateUser(suite.db, deps, { actorId: adminId, userId: samId, meta });
+    await reactivateUser(suite.db, deps, { actorId: adminId, userId: samId, meta });
+    await inviteUser(suite.db, deps, { actorId: adminId, email: 'new@example.com', role: 'user', meta });
 
-    const all = ok(await listAudit(t.db, {}));
+    const all = ok(await listAudit(suite.db, {}));
     expect(all.items.map((e) => e.type)).toEqual(['user_invited', 'user_reactivated', 'user_deactivated', 'role_changed']);
     expect(all.items[3]).toEqual({
       id: expect.any(String),
@@ -360,13 +353,13 @@ describe('the audit log', () => {
       userAgent: meta.userAgent,
       data: { from: 'user', to: 'admin', sessionsRevoked: 0 },
     });
-    expect(ok(await listAudit(t.db, { userId: samId })).items).toHaveLength(3);
-    expect(ok(await listAudit(t.db, { userId: adminId })).items).toHaveLength(4);
-    expect(ok(await listAudit(t.db, { type: 'user_invited' })).items).toHaveLength(1);
-    expect(ok(await listAudit(t.db, { type: 'no_such_type' })).items).toEqual([]);
+    expect(ok(await listAudit(suite.db, { userId: samId })).items).toHaveLength(3);
+    expect(ok(await listAudit(suite.db, { userId: adminId })).items).toHaveLength(4);
+    expect(ok(await listAudit(suite.db, { type: 'user_invited' })).items).toHaveLength(1);
+    expect(ok(await listAudit(suite.db, { type: 'no_such_type' })).items).toEqual([]);
 
-    const first = ok(await listAudit(t.db, { limit: 3 }));
-    const second = ok(await listAudit(t.db, { limit: 3, cursor: first.nextCursor! }));
+    const first = ok(await listAudit(suite.db, { limit: 3 }));
+    const second = ok(await listAudit(suite.db, { limit: 3, cursor: first.nextCursor! }));
     expect([...first.items, ...second.items].map((e) => e.id)).toEqual(all.items.map((e) => e.id));
     expect(second.nextCursor).toBeNull();
   });
@@ -374,8 +367,8 @@ describe('the audit log', () => {
   it('refuses tampered cursors and malformed user ids', async () => {
     const enc = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
     for (const cursor of ['%%%', enc(['-1']), enc(['99999999999999999999']), enc([1]), enc(['1', '2'])]) {
-      expect(await listAudit(t.db, { cursor })).toEqual({ ok: false, reason: 'bad_request' });
+      expect(await listAudit(suite.db, { cursor })).toEqual({ ok: false, reason: 'bad_request' });
     }
-    expect(await listAudit(t.db, { userId: 'nope' })).toEqual({ ok: false, reason: 'bad_request' });
+    expect(await listAudit(suite.db, { userId: 'nope' })).toEqual({ ok: false, reason: 'bad_request' });
   });
 });

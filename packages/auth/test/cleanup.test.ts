@@ -1,36 +1,30 @@
-import type { TestDatabase } from '@app/db/testing';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addSeconds, addUser, cleanUp, consumeLimit, createSession, requestCode } from '../src/index';
-import { testDeps, useTestDatabase } from './helpers';
+import { type TestDeps, useDatabaseSuite } from './helpers';
 
 const DAY = 86_400;
 const meta = { ip: '198.51.100.4', userAgent: 'vitest' };
-let t: TestDatabase;
-let deps: ReturnType<typeof testDeps>;
+let deps: TestDeps;
 
-beforeAll(async () => {
-  t = await useTestDatabase();
-});
-afterAll(() => t.close());
+const suite = useDatabaseSuite();
 beforeEach(async () => {
-  deps = testDeps();
-  await sql`truncate users, sign_in_attempts, sign_in_codes, sessions, email_outbox, audit_events, rate_limits cascade`.execute(t.db);
+  deps = suite.deps;
 });
 
-const run = () => cleanUp(t.db, { now: deps.now(), inviteTtlDays: 30 });
+const run = () => cleanUp(suite.db, { now: deps.now(), inviteTtlDays: 30 });
 const count = async (table: 'users' | 'sign_in_attempts' | 'sign_in_codes' | 'sessions' | 'email_outbox' | 'rate_limits') =>
-  Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+  Number((await suite.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
 async function activeUser(email: string, role: 'admin' | 'user' = 'user') {
-  const { user } = await addUser(t.db, email, role);
-  await t.db.updateTable('users').set({ status: 'active', last_sign_in_at: deps.now(), activated_at: deps.now() }).where('id', '=', user.id).execute();
+  const { user } = await addUser(suite.db, email, role);
+  await suite.db.updateTable('users').set({ status: 'active', last_sign_in_at: deps.now(), activated_at: deps.now() }).where('id', '=', user.id).execute();
   return user.id;
 }
 
 async function outboxRow(status: 'pending' | 'sent' | 'failed' | 'expired', ageDays: number) {
   const at = addSeconds(deps.now(), -ageDays * DAY);
-  await t.db
+  await suite.db
     .insertInto('email_outbox')
     .values({ kind: 'sign_in_code', recipient: `${status}${ageDays}@example.com`, subject: 's', status, created_at: at, not_after: at, next_attempt_at: at })
     .execute();
@@ -40,18 +34,18 @@ describe('cleanup', () => {
   it('removes exactly what is past, and says how much of each', async () => {
     await activeUser('boss@example.com', 'admin');
     const samId = await activeUser('sam@example.com');
-    await addUser(t.db, 'sam2@example.com', 'user');
+    await addUser(suite.db, 'sam2@example.com', 'user');
 
     // Day 0: codes, attempts, a short session and rate-limit rows.
-    await requestCode(t.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta });
-    const longSession = await createSession(t.db, deps, samId, meta);
-    const shortSession = await createSession(t.db, deps, samId, meta);
-    await t.db.updateTable('sessions').set({ expires_at: addSeconds(deps.now(), DAY) }).where('id', '=', shortSession.session.id).execute();
-    await consumeLimit(t.db, 'test:long', { limit: 1, windowSeconds: 10 * DAY }, deps.now());
+    await requestCode(suite.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta });
+    const longSession = await createSession(suite.db, deps, samId, meta);
+    const shortSession = await createSession(suite.db, deps, samId, meta);
+    await suite.db.updateTable('sessions').set({ expires_at: addSeconds(deps.now(), DAY) }).where('id', '=', shortSession.session.id).execute();
+    await consumeLimit(suite.db, 'test:long', { limit: 1, windowSeconds: 10 * DAY }, deps.now());
 
     deps.clock.advance(2 * DAY);
     // Day 2: sam's first attempt expired 2 days ago (gone), a fresh one for sam2 stays.
-    await requestCode(t.db, deps, { email: 'sam2@example.com', attemptToken: undefined, meta });
+    await requestCode(suite.db, deps, { email: 'sam2@example.com', attemptToken: undefined, meta });
     // Outbox rows of several ages and states (sent 8 days ago is old enough; pending never goes).
     await outboxRow('sent', 8);
     await outboxRow('failed', 8);
@@ -73,16 +67,16 @@ describe('cleanup', () => {
         invitedUsers: 0, // sam2 was invited only two days ago
       },
     });
-    expect(await t.db.selectFrom('sessions').select('id').execute()).toEqual([{ id: longSession.session.id }]);
-    expect(await t.db.selectFrom('sign_in_attempts').select('email').execute()).toEqual([{ email: 'sam2@example.com' }]);
+    expect(await suite.db.selectFrom('sessions').select('id').execute()).toEqual([{ id: longSession.session.id }]);
+    expect(await suite.db.selectFrom('sign_in_attempts').select('email').execute()).toEqual([{ email: 'sam2@example.com' }]);
     expect(await count('sign_in_codes')).toBe(1);
-    expect((await t.db.selectFrom('rate_limits').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual([
+    expect((await suite.db.selectFrom('rate_limits').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual([
       'code-cooldown:sam2@example.com',
       'code-ip:198.51.100.4',
       'code:sam2@example.com',
       'test:long',
     ]);
-    expect((await t.db.selectFrom('email_outbox').select('recipient').orderBy('id').execute()).map((r) => r.recipient)).toEqual([
+    expect((await suite.db.selectFrom('email_outbox').select('recipient').orderBy('id').execute()).map((r) => r.recipient)).toEqual([
       'sam@example.com', // pending: the delivery worker, not cleanup, gives up on it
       'sam2@example.com',
       'sent6@example.com',
@@ -95,31 +89,31 @@ describe('cleanup', () => {
 
   it('deletes invitations nobody accepted within INVITE_TTL_DAYS, with an audit row each', async () => {
     await activeUser('boss@example.com', 'admin');
-    const stale = (await addUser(t.db, 'stale@example.com', 'user')).user.id;
+    const stale = (await addUser(suite.db, 'stale@example.com', 'user')).user.id;
     await activeUser('came@example.com');
-    await t.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -40 * DAY) }).execute();
-    await addUser(t.db, 'recent@example.com', 'user');
-    const deactivated = (await addUser(t.db, 'off@example.com', 'user')).user.id;
-    await t.db.updateTable('users').set({ status: 'deactivated', created_at: addSeconds(deps.now(), -40 * DAY) }).where('id', '=', deactivated).execute();
+    await suite.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -40 * DAY) }).execute();
+    await addUser(suite.db, 'recent@example.com', 'user');
+    const deactivated = (await addUser(suite.db, 'off@example.com', 'user')).user.id;
+    await suite.db.updateTable('users').set({ status: 'deactivated', created_at: addSeconds(deps.now(), -40 * DAY) }).where('id', '=', deactivated).execute();
 
     // Exactly INVITE_TTL_DAYS old is not yet past.
-    await t.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -30 * DAY) }).where('email', '=', 'recent@example.com').execute();
+    await suite.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -30 * DAY) }).where('email', '=', 'recent@example.com').execute();
     expect(await run()).toMatchObject({ ran: true, removed: { invitedUsers: 1 } });
-    expect((await t.db.selectFrom('users').select('email').orderBy('email').execute()).map((u) => u.email)).toEqual([
+    expect((await suite.db.selectFrom('users').select('email').orderBy('email').execute()).map((u) => u.email)).toEqual([
       'boss@example.com',
       'came@example.com',
       'off@example.com',
       'recent@example.com',
     ]);
-    const audit = await t.db.selectFrom('audit_events').selectAll().execute();
+    const audit = await suite.db.selectFrom('audit_events').selectAll().execute();
     expect(audit).toMatchObject([
       { type: 'user_removed', actor_user_id: null, subject_user_id: null, email: 'stale@example.com', data: { removedUserId: stale, reason: 'invitation_expired' } },
     ]);
   });
 
   it('keeps an invited admin while no admin is active, so the product keeps a way in', async () => {
-    await addUser(t.db, 'first-admin@example.com', 'admin');
-    await t.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -60 * DAY) }).execute();
+    await addUser(suite.db, 'first-admin@example.com', 'admin');
+    await suite.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -60 * DAY) }).execute();
     expect(await run()).toMatchObject({ removed: { invitedUsers: 0 } });
     await activeUser('other-admin@example.com', 'admin');
     expect(await run()).toMatchObject({ removed: { invitedUsers: 1 } });
@@ -127,8 +121,8 @@ describe('cleanup', () => {
 
   it('counts the boundary: a session expiring exactly now is left for the next run', async () => {
     const samId = await activeUser('sam@example.com');
-    const { session } = await createSession(t.db, deps, samId, meta);
-    await t.db.updateTable('sessions').set({ expires_at: deps.now() }).where('id', '=', session.id).execute();
+    const { session } = await createSession(suite.db, deps, samId, meta);
+    await suite.db.updateTable('sessions').set({ expires_at: deps.now() }).where('id', '=', session.id).execute();
     expect(await run()).toMatchObject({ removed: { sessions: 0 } });
     deps.clock.advance(1);
     expect(await run()).toMatchObject({ removed: { sessions: 1 } });
@@ -136,7 +130,7 @@ describe('cleanup', () => {
 
   it.skipIf(!process.env.DATABASE_URL)('skips at once while another process holds the cleanup lock', async () => {
     // Needs a second connection, so only on a real Postgres server.
-    const holder = t.db.transaction().execute(async (trx) => {
+    const holder = suite.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(7412002::bigint)`.execute(trx);
       expect(await run()).toEqual({ ran: false });
     });

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { TestDatabase } from '@app/db/testing';
-import { sql } from 'kysely';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { addUser, requestCode, verifyCode } from '../src/index';
-import { testDeps, useTestDatabase } from './helpers';
+import { type TestDeps, useDatabaseSuite } from './helpers';
 
 /*
  * The arithmetic of docs/security.md, run: a patient attacker guesses codes for one account for a
  * whole day, asking for a new code whenever the limits allow and guessing whenever they allow.
  */
-let t: TestDatabase;
-let deps: ReturnType<typeof testDeps>;
+let deps: TestDeps;
 
-beforeAll(async () => {
-  t = await useTestDatabase();
-});
-afterAll(() => t.close());
+const suite = useDatabaseSuite();
 beforeEach(async () => {
-  deps = testDeps();
-  await sql`truncate users, sign_in_attempts, sign_in_codes, email_outbox, rate_limits, audit_events cascade`.execute(t.db);
-  await addUser(t.db, 'victim@example.com', 'user');
+  deps = suite.deps;
+  await addUser(suite.db, 'victim@example.com', 'user');
 });
 
 const meta = { ip: '198.51.100.66', userAgent: 'attacker' };
@@ -32,13 +25,13 @@ async function guessesAdmitted(hours: number): Promise<number> {
   let admitted = 0;
   while (deps.now().getTime() < end) {
     if (!attempt || attempt.expiresAt <= deps.now()) {
-      const asked = await requestCode(t.db, deps, { email: 'victim@example.com', attemptToken: undefined, meta });
+      const asked = await requestCode(suite.db, deps, { email: 'victim@example.com', attemptToken: undefined, meta });
       attempt = asked.ok ? asked.attempt : null;
       if (!asked.ok) deps.clock.advance(asked.retryAfterSeconds ?? 60);
       continue;
     }
     // Never right (7 digits cannot match a 6-digit code), and counted as a wrong code.
-    const guess = await verifyCode(t.db, deps, {
+    const guess = await verifyCode(suite.db, deps, {
       email: 'victim@example.com',
       code: '0000000',
       timezone: 'UTC',
