@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createDatabase, type Database, type DatabaseOptions } from '@app/db';
-import pg from 'pg';
+import { admin, withDatabase } from '@app/db/testing';
 
 export interface BenchDatabase {
   kind: 'postgres' | 'embedded';
@@ -43,20 +43,4 @@ export async function createBenchDatabase(serverUrl: string | undefined, workDir
     open: (options = {}) => createDatabase({ url, ...options }),
     drop: () => admin(serverUrl, (c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
   };
-}
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url);
-  u.pathname = `/${database}`;
-  return u.toString();
-}
-
-async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
 }

@@ -19,13 +19,15 @@ export type TestDatabaseTemplate =
   | { kind: 'postgres'; serverUrl: string; template: string; prefix: string }
   | { kind: 'pglite'; dumpPath: string };
 
-function withDatabase(url: string, database: string): string {
+/** The same server's URL with another database name. */
+export function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
 }
 
-async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+/** Runs `work` on one short-lived connection to the server (for CREATE/DROP DATABASE). */
+export async function admin<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {

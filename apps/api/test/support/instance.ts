@@ -3,13 +3,18 @@ import { loadConfig } from '../../src/config';
 import type { Logger } from '../../src/logger';
 import { type RunningServer, startServer } from '../../src/server';
 import type { FakePostmark } from './fake-postmark';
-import type { LogEntry } from './test-app';
-import { TEST_ORIGIN } from './test-app';
 import { TestBrowser } from './test-browser';
 
+export const TEST_ORIGIN = 'http://app.test';
 export const POSTMARK_TOKEN = 'test-postmark-token';
 
-/** The production environment the API tests run with (as in test-app.ts), plus `env`. */
+export interface LogEntry {
+  level: string;
+  message: string;
+  fields: Record<string, unknown>;
+}
+
+/** The production environment the API tests run with, plus `env`. */
 export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'production',
@@ -23,13 +28,14 @@ export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): 
     MAIL_FROM: 'Acme <auth@app.test>',
     ADMIN_EMAIL: 'admin@app.test',
     WEB_DIST_DIR: '/nonexistent',
+    // Every test client comes from 127.0.0.1: per-network limits are tested on their own.
     AUTH_LIMIT_CODES_PER_IP: '100000/1h',
     AUTH_LIMIT_VERIFIES_PER_IP: '100000/1h',
     ...env,
   };
 }
 
-/** One more API instance on a database and fake Postmark that something else owns. */
+/** An API instance (the production server on loopback) on a database and fake Postmark that something else owns. */
 export interface Instance {
   url: string;
   server: RunningServer;
