@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ensureFirstAdmin } from '@app/auth';
+import { ensureFirstAdmin, defaultDeliveryOptions, type DeliveryOptions } from '@app/auth';
 import { type Database, migrateToLatest } from '@app/db';
 import { createApp } from './app';
 import type { Config } from './config';
@@ -21,7 +21,7 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   log: Logger,
-  overrides: { db?: Database; now?: () => Date; deliveryIntervalMs?: number } = {},
+  overrides: { db?: Database; now?: () => Date; deliveryIntervalMs?: number; delivery?: Partial<DeliveryOptions> } = {},
 ): Promise<RunningServer> {
   const services = await createServices(config, log, overrides);
   const applied = await migrateToLatest(services.db);
@@ -37,6 +37,7 @@ export async function startServer(
     mailer: services.mailer,
     log,
     ...(overrides.deliveryIntervalMs ? { intervalMs: overrides.deliveryIntervalMs } : {}),
+    ...(overrides.delivery ? { options: { ...defaultDeliveryOptions, ...overrides.delivery } } : {}),
   });
   services.emailQueued = worker.kick;
   const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, inviteTtlDays: config.auth.inviteTtlDays, log });

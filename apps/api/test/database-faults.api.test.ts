@@ -56,7 +56,9 @@ describe.skipIf(template.kind !== 'postgres')('database outage (needs DATABASE_U
     viaProxy.port = String(proxy.port);
     db = await createDatabase({ url: viaProxy.toString(), poolSize: POOL_SIZE, connectTimeoutMs: CONNECT_TIMEOUT_MS, queryTimeoutMs: QUERY_TIMEOUT_MS });
     postmark = await startFakePostmark({ serverToken: POSTMARK_TOKEN });
-    api = await startInstance({ db, postmark });
+    // Short retry backoff: the email queued before an outage fails against a stopped provider for
+    // as long as the outage lasts, and must not then wait out a long backoff.
+    api = await startInstance({ db, postmark, delivery: { retryBaseSeconds: 0.2, retryMaxSeconds: 1 } });
     signedIn = api.browser();
     await signInThrough(signedIn, await newUser());
   });

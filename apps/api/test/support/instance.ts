@@ -49,12 +49,19 @@ export async function startInstance(options: {
   postmark: FakePostmark;
   env?: Record<string, string>;
   now?: () => Date;
+  /** Faster email retries, for tests that wait for a retry. */
+  delivery?: { retryBaseSeconds: number; retryMaxSeconds: number };
 }): Promise<Instance> {
   const logs: LogEntry[] = [];
   const record = (level: string) => (message: string, fields: Record<string, unknown> = {}) => logs.push({ level, message, fields });
   const log: Logger = { info: record('info'), warn: record('warn'), error: record('error'), print: (text) => record('print')(text) };
   const config = loadConfig(testEnv(options.postmark.url, options.env));
-  const server = await startServer(config, log, { db: options.db, deliveryIntervalMs: 50, ...(options.now ? { now: options.now } : {}) });
+  const server = await startServer(config, log, {
+    db: options.db,
+    deliveryIntervalMs: 50,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.delivery ? { delivery: options.delivery } : {}),
+  });
   return {
     url: server.url,
     server,
