@@ -2,12 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { AuthOptions } from '@app/auth';
 import { z } from 'zod';
-
-interface LimitRule {
-  limit: number;
-  windowSeconds: number;
-}
 
 /** The repository root (this file sits in apps/api/src, or apps/api/dist once bundled). */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -92,13 +88,7 @@ export interface Config {
     signup: 'invite' | 'open';
     /** Invited users who never sign in are deleted this many days after the invitation. */
     inviteTtlDays: number;
-    limits: {
-      codesPerEmail: LimitRule;
-      wrongCodesPerEmail: LimitRule;
-      wrongCodesPerEmailPerDay: LimitRule;
-      codesPerIp: LimitRule;
-      verifiesPerIp: LimitRule;
-    };
+    limits: AuthOptions['limits'];
   };
   /** Postmark settings, or null to print emails to the console (never in production). */
   postmark: { serverToken: string; from: string; messageStream: string; apiUrl: string } | null;
