@@ -1,3 +1,5 @@
+import type { Insertable } from 'kysely';
+import type { AuditEventsTable } from '@app/db';
 import type { Executor } from '../users/user';
 import type { RequestMeta } from '../options';
 
@@ -33,17 +35,19 @@ export interface AuditEvent {
 
 /** Writes one audit row; call it inside the transaction of the change it records. */
 export async function recordAudit(db: Executor, event: AuditEvent): Promise<void> {
-  await db
-    .insertInto('audit_events')
-    .values({
-      type: event.type,
-      actor_user_id: event.actorUserId ?? null,
-      subject_user_id: event.subjectUserId ?? null,
-      email: event.email ?? null,
-      ip: event.meta?.ip ?? null,
-      user_agent: event.meta?.userAgent ?? null,
-      data: JSON.stringify(event.data ?? {}),
-      created_at: event.at,
-    })
-    .execute();
+  await db.insertInto('audit_events').values(auditRow(event)).execute();
+}
+
+/** The row an event is stored as, for statements that write it together with the change. */
+export function auditRow(event: AuditEvent) {
+  return {
+    type: event.type,
+    actor_user_id: event.actorUserId ?? null,
+    subject_user_id: event.subjectUserId ?? null,
+    email: event.email ?? null,
+    ip: event.meta?.ip ?? null,
+    user_agent: event.meta?.userAgent ?? null,
+    data: JSON.stringify(event.data ?? {}),
+    created_at: event.at,
+  } satisfies Insertable<AuditEventsTable>;
 }

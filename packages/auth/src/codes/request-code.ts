@@ -1,11 +1,13 @@
 import type { AttemptKind, Database } from '@app/db';
-import { recordAudit } from '../audit/audit';
-import { enqueueEmail } from '../delivery/outbox';
+import { sql } from 'kysely';
+import { auditRow } from '../audit/audit';
+import { queuedEmail } from '../delivery/outbox';
 import { parseEmail } from '../email-address';
 import { signInCodeEmail } from '../emails/sign-in-code-email';
-import { admitCodeFor, admitCodeRequestFrom } from '../limits/sign-in-limits';
+import { admitCodeRequest } from '../limits/sign-in-limits';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
+import { insertForEach } from '../sql/insert-for-each';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
 import { type Executor, findUserByEmail, type User } from '../users/user';
 import { generateCode, hashCode } from './code';
@@ -37,70 +39,117 @@ export type RequestCodeResult =
  * attempt for the same email gets a new code on the same attempt, and its recent codes stay valid.
  * With registration not revealed, an unknown or deactivated email takes the same path and answer,
  * but no email is sent and nothing can verify.
+ *
+ * Three statements on the usual path (the user, the limits, then the attempt, code, email and audit
+ * row written together by one statement), two more to renew a live attempt; see docs/performance.md.
  */
 export async function requestCode(db: Database, deps: AuthDeps, input: RequestCodeInput): Promise<RequestCodeResult> {
   const parsed = parseEmail(input.email);
   if (!parsed.ok) return parsed;
   const { email } = parsed;
   const { options } = deps;
-
-  const fromNetwork = await admitCodeRequestFrom(db, deps, input.meta.ip, deps.now());
-  if (!fromNetwork.ok) return fail('rate_limited', fromNetwork.retryAfterSeconds);
+  const now = deps.now();
 
   const user = await findUserByEmail(db, email);
   const kind = attemptKindFor(user, options.signup);
-  if (kind === 'decoy' && options.revealUnregistered) return fail('not_registered');
+  if (kind === 'decoy' && options.revealUnregistered) {
+    // Still counted against the network, or the answer would be a free oracle for who is registered.
+    const fromNetwork = await admitCodeRequest(db, deps, input.meta.ip, null, now);
+    return fromNetwork.ok ? fail('not_registered') : fail('rate_limited', fromNetwork.retryAfterSeconds);
+  }
+  const admitted = await admitCodeRequest(db, deps, input.meta.ip, email, now);
+  if (!admitted.ok) return fail('rate_limited', admitted.retryAfterSeconds);
 
-  return db.transaction().execute(async (trx): Promise<RequestCodeResult> => {
-    const now = deps.now();
-    const forEmail = await admitCodeFor(trx, deps, email, now);
-    if (!forEmail.ok) return fail('rate_limited', forEmail.retryAfterSeconds);
+  const expiresAt = addSeconds(now, options.code.ttlSeconds);
+  const code = generateCode(deps.randomBytes, options.code.length);
+  const issue = { input, email, kind, userId: user?.id ?? null, code, now, expiresAt };
+  const live = await findLiveAttempt(db, input.attemptToken, email, now);
+  const renewed = live && (await writeCode(db, deps, { ...issue, attempt: live }));
+  if (renewed) return renewed;
+  const started = await writeCode(db, deps, { ...issue, attempt: null });
+  if (!started) throw new Error('a new sign-in attempt was not written');
+  return started;
+}
 
-    const expiresAt = addSeconds(now, options.code.ttlSeconds);
-    const attempt = await openAttempt(trx, deps, { input, email, kind, userId: user?.id ?? null, now, expiresAt });
-    const code = generateCode(deps.randomBytes, options.code.length);
-    // A decoy stores a code too, so every path does the same work; nobody ever sees that code.
-    await trx
-      .insertInto('sign_in_codes')
-      .values({ attempt_id: attempt.id, code_hash: hashCode(options.secret, attempt.id, code), created_at: now, expires_at: expiresAt })
-      .execute();
-    const outboxId =
-      kind === 'decoy'
-        ? await writeInsteadOfEmail(trx, attempt.id, now)
-        : await enqueueEmail(trx, {
-            kind: 'sign_in_code',
-            recipient: email,
-            userId: user?.id ?? null,
-            content: signInCodeEmail({ appName: options.appName, code, ttlSeconds: options.code.ttlSeconds }),
-            notAfter: expiresAt,
-            now,
-          });
-    await recordAudit(trx, {
-      type: 'code_requested',
-      subjectUserId: user?.id ?? null,
-      email,
-      meta: input.meta,
-      data: { kind, resend: attempt.resend },
-      at: now,
-    });
-    return {
-      ok: true,
-      email,
-      expiresInSeconds: options.code.ttlSeconds,
-      resendAfterSeconds: options.code.resendCooldownSeconds,
-      attempt: { token: attempt.token, expiresAt },
-      outboxId,
-    };
-  });
+interface Issue {
+  input: RequestCodeInput;
+  email: string;
+  kind: AttemptKind;
+  userId: string | null;
+  code: string;
+  now: Date;
+  expiresAt: Date;
+  /** The live attempt this code renews, or null to start a new one. */
+  attempt: { id: string; token: string } | null;
 }
 
 /**
- * A decoy sends nothing, but makes one write where a real request queues its email, so the answer
- * takes as long (an unknown email must not be told apart by timing; see docs/security.md).
+ * Writes the code with its attempt (new, or renewed while still live), its email and its audit row
+ * in one statement, so they are stored together or not at all. A renewed attempt that has died
+ * since it was read (verified or voided by another request) writes nothing and gives null.
  */
-async function writeInsteadOfEmail(trx: Executor, attemptId: string, now: Date): Promise<null> {
-  await trx.updateTable('sign_in_attempts').set({ last_code_sent_at: now }).where('id', '=', attemptId).execute();
-  return null;
+async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<CodeRequested | null> {
+  const { options } = deps;
+  const token = issue.attempt ? null : generateToken(deps.randomBytes);
+  const attempt = token
+    ? db
+        .insertInto('sign_in_attempts')
+        .values({
+          id: token.id,
+          kind: issue.kind,
+          secret_hash: hashSecret(token.secret),
+          email: issue.email,
+          user_id: issue.userId,
+          created_at: issue.now,
+          expires_at: issue.expiresAt,
+          last_code_sent_at: issue.now,
+          ip: issue.input.meta.ip,
+          user_agent: issue.input.meta.userAgent,
+        })
+        .returning('id')
+    : db
+        .updateTable('sign_in_attempts')
+        .set({ last_code_sent_at: issue.now, expires_at: issue.expiresAt })
+        .where('id', '=', issue.attempt!.id)
+        .where('consumed_at', 'is', null)
+        .where('voided_at', 'is', null)
+        .where('expires_at', '>', issue.now)
+        .returning('id');
+  const attemptId = token?.id ?? issue.attempt!.id;
+  const email = queuedEmail({
+    kind: 'sign_in_code',
+    recipient: issue.email,
+    userId: issue.userId,
+    content: signInCodeEmail({ appName: options.appName, code: issue.code, ttlSeconds: options.code.ttlSeconds }),
+    notAfter: issue.expiresAt,
+    now: issue.now,
+  });
+  const audit = auditRow({
+    type: 'code_requested',
+    subjectUserId: issue.userId,
+    email: issue.email,
+    meta: issue.input.meta,
+    data: { kind: issue.kind, resend: token === null },
+    at: issue.now,
+  });
+  const code = { attempt_id: attemptId, code_hash: hashCode(options.secret, attemptId, issue.code), created_at: issue.now, expires_at: issue.expiresAt };
+  // A decoy stores a code too and runs the same statement, so every path does the same work; it
+  // just queues no email, and nobody ever sees its code.
+  const { rows } = await sql<{ outbox_id: string | null }>`
+    with attempt as (${attempt}),
+      code as (${insertForEach('attempt', 'sign_in_codes', code)}),
+      outbox as (${insertForEach('attempt', 'email_outbox', email, issue.kind !== 'decoy')} returning id),
+      audit as (${insertForEach('attempt', 'audit_events', audit)})
+    select (select id from outbox) as outbox_id from attempt`.execute(db);
+  if (rows.length === 0) return null;
+  return {
+    ok: true,
+    email: issue.email,
+    expiresInSeconds: options.code.ttlSeconds,
+    resendAfterSeconds: options.code.resendCooldownSeconds,
+    attempt: { token: issue.attempt?.token ?? token!.value, expiresAt: issue.expiresAt },
+    outboxId: rows[0]!.outbox_id,
+  };
 }
 
 function attemptKindFor(user: User | null, signup: AuthDeps['options']['signup']): AttemptKind {
@@ -108,49 +157,14 @@ function attemptKindFor(user: User | null, signup: AuthDeps['options']['signup']
   return signup === 'open' ? 'sign_up' : 'decoy';
 }
 
-/** Reuses the browser's live attempt for this email, or starts a new one. */
-async function openAttempt(
-  trx: Executor,
-  deps: AuthDeps,
-  a: { input: RequestCodeInput; email: string; kind: AttemptKind; userId: string | null; now: Date; expiresAt: Date },
-): Promise<{ id: string; token: string; resend: boolean }> {
-  const existing = await findLiveAttempt(trx, a.input.attemptToken, a.email, a.now);
-  if (existing) {
-    await trx.updateTable('sign_in_attempts').set({ last_code_sent_at: a.now, expires_at: a.expiresAt }).where('id', '=', existing.id).execute();
-    return { ...existing, resend: true };
-  }
-  const token = generateToken(deps.randomBytes);
-  await trx
-    .insertInto('sign_in_attempts')
-    .values({
-      id: token.id,
-      kind: a.kind,
-      secret_hash: hashSecret(token.secret),
-      email: a.email,
-      user_id: a.userId,
-      created_at: a.now,
-      expires_at: a.expiresAt,
-      last_code_sent_at: a.now,
-      ip: a.input.meta.ip,
-      user_agent: a.input.meta.userAgent,
-    })
-    .execute();
-  return { id: token.id, token: token.value, resend: false };
-}
-
-async function findLiveAttempt(
-  trx: Executor,
-  attemptToken: string | undefined,
-  email: string,
-  now: Date,
-): Promise<{ id: string; token: string } | null> {
+/** The browser's attempt, if its cookie is right and the attempt is live and for this email. */
+async function findLiveAttempt(db: Executor, attemptToken: string | undefined, email: string, now: Date): Promise<{ id: string; token: string } | null> {
   const token = parseToken(attemptToken);
   if (!token) return null;
-  const row = await trx
+  const row = await db
     .selectFrom('sign_in_attempts')
     .select(['id', 'secret_hash', 'email', 'expires_at', 'voided_at', 'consumed_at'])
     .where('id', '=', token.id)
-    .forUpdate()
     .executeTakeFirst();
   const live =
     row !== undefined &&

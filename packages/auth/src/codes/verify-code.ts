@@ -1,15 +1,15 @@
-import type { Database, UserStatus } from '@app/db';
+import type { Database } from '@app/db';
 import { sql } from 'kysely';
-import { recordAudit } from '../audit/audit';
+import { auditRow } from '../audit/audit';
 import { parseEmail } from '../email-address';
+import { admitVerify, wrongCodeCharge } from '../limits/sign-in-limits';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
-import { createSession, invalidateSessionToken } from '../sessions/session';
+import { invalidateSessionToken, newSession } from '../sessions/session';
+import { insertForEach } from '../sql/insert-for-each';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
-import { type User, userFields, userRowToUser } from '../users/user';
-import { admitVerifyFor, admitVerifyFrom, chargeWrongCode } from '../limits/sign-in-limits';
-import type { Executor } from '../users/user';
+import { type Executor, type User, userRowToUser } from '../users/user';
 import { codeMatchesAny, normalizeCode } from './code';
 
 export interface VerifyCodeInput {
@@ -28,123 +28,182 @@ export type VerifyCodeResult =
 
 /**
  * Redeems a code. Wrong, expired, used and other-browser codes all give the same answer. The
- * attempt row is locked for the whole check, so two verifies of one code make one session.
+ * attempt is claimed by one conditional update, so two verifies of one code make one session.
+ *
+ * Three statements on the usual path (the limits, the attempt with its live codes, then the claim,
+ * sign-in, session and audit row written together by one statement); see docs/performance.md.
  */
 export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const timezone = parseTimezone(input.timezone);
   if (!timezone.ok) return timezone;
-  const { options } = deps;
-  // Every verify counts against the client's network, whatever it carries.
-  const fromNetwork = await admitVerifyFrom(db, deps, input.meta.ip, deps.now());
-  if (!fromNetwork.ok) return fail('rate_limited', fromNetwork.retryAfterSeconds);
-
+  const now = deps.now();
   const email = parseEmail(input.email);
   const code = normalizeCode(input.code);
   const token = parseToken(input.attemptToken);
-  if (!email.ok || code === null || !token) return fail('invalid_or_expired_code');
-  const forEmail = await admitVerifyFor(db, deps, email.email, deps.now());
-  if (!forEmail.ok) return fail('rate_limited', forEmail.retryAfterSeconds);
+  const wellFormed = email.ok && code !== null && token !== null;
+  // Every verify counts against the client's network, whatever it carries.
+  const admitted = await admitVerify(db, deps, input.meta.ip, wellFormed ? email.email : null, now);
+  if (!admitted.ok) return fail('rate_limited', admitted.retryAfterSeconds);
+  if (!wellFormed) return fail('invalid_or_expired_code');
 
-  const result = await db.transaction().execute(async (trx): Promise<VerifyCodeResult> => {
-    const now = deps.now();
-    const attempt = await trx
-      .selectFrom('sign_in_attempts')
-      .select(['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'failed_count', 'voided_at', 'consumed_at'])
-      .where('id', '=', token.id)
-      .forUpdate()
-      .executeTakeFirst();
-    if (
-      !attempt ||
-      !secretMatches(token.secret, attempt.secret_hash) ||
-      attempt.email !== email.email ||
-      attempt.consumed_at !== null ||
-      attempt.expires_at <= now
-    ) {
-      return fail('invalid_or_expired_code');
-    }
-    if (attempt.voided_at !== null) return fail('too_many_attempts');
+  const attempt = await findAttempt(db, deps, token.id, now);
+  if (
+    !attempt ||
+    !secretMatches(token.secret, attempt.secretHash) ||
+    attempt.email !== email.email ||
+    attempt.consumedAt !== null ||
+    attempt.expiresAt <= now
+  ) {
+    return fail('invalid_or_expired_code');
+  }
+  if (attempt.voidedAt !== null) return fail('too_many_attempts');
 
-    const codes = await trx
-      .selectFrom('sign_in_codes')
-      .select('code_hash')
-      .where('attempt_id', '=', attempt.id)
-      .where('expires_at', '>', now)
-      .orderBy('id', 'desc')
-      .limit(options.code.validCodesPerAttempt)
-      .execute();
-    const wellFormed = new RegExp(`^\\d{${options.code.length}}$`).test(code);
-    const matched = wellFormed && codeMatchesAny(options.secret, attempt.id, code, codes.map((c) => c.code_hash));
+  const { options } = deps;
+  const digits = new RegExp(`^\\d{${options.code.length}}$`).test(code);
+  if (!digits || !codeMatchesAny(options.secret, attempt.id, code, attempt.codeHashes)) {
+    return recordWrongCode(db, deps, attempt, input.meta, now);
+  }
 
-    if (!matched) {
-      await chargeWrongCode(trx, deps, attempt.email, now);
-      const failedCount = attempt.failed_count + 1;
-      const voided = failedCount >= options.code.maxFailedAttempts;
-      await trx
-        .updateTable('sign_in_attempts')
-        .set({ failed_count: failedCount, voided_at: voided ? now : null })
-        .where('id', '=', attempt.id)
-        .execute();
-      await recordAudit(trx, {
-        type: voided ? 'attempt_voided' : 'sign_in_failed',
-        subjectUserId: attempt.user_id,
-        email: attempt.email,
-        meta: input.meta,
-        data: { failedCount },
-        at: now,
-      });
-      return fail(voided ? 'too_many_attempts' : 'invalid_or_expired_code');
-    }
-
-    await trx.updateTable('sign_in_attempts').set({ consumed_at: now }).where('id', '=', attempt.id).execute();
-    const userId = attempt.user_id ?? (attempt.kind === 'sign_up' ? await signUp(trx, attempt.email, now) : null);
-    if (userId === null) return fail('invalid_or_expired_code');
-    const userRow = await trx
-      .updateTable('users')
-      .set({
-        // An invited user becomes active on their first sign-in.
-        status: sql<UserStatus>`case when status = 'invited' then 'active' else status end`,
-        activated_at: sql<Date>`coalesce(activated_at, ${now})`,
-        last_sign_in_at: now,
-        timezone: timezone.timezone,
-        updated_at: now,
-      })
-      .where('id', '=', userId)
-      .where('status', '!=', 'deactivated')
-      .returning(userFields)
-      .executeTakeFirst();
-    if (!userRow) return fail('invalid_or_expired_code');
-
-    if (input.sessionToken) await invalidateSessionToken(trx, input.sessionToken);
-    const session = await createSession(trx, deps, userId, input.meta);
-    await recordAudit(trx, {
-      type: 'sign_in_succeeded',
-      actorUserId: userId,
-      subjectUserId: userId,
-      email: attempt.email,
-      meta: input.meta,
-      data: { method: 'email_code', signUp: attempt.kind === 'sign_up' },
-      at: now,
-    });
-    return {
-      ok: true,
-      user: userRowToUser(userRow),
-      session: { token: session.token, expiresAt: session.session.expiresAt, absoluteExpiresAt: session.session.absoluteExpiresAt },
-    };
-  });
-
+  const userId = attempt.userId ?? (attempt.kind === 'sign_up' ? await signUp(db, attempt.email, now) : null);
+  if (userId === null) return fail('invalid_or_expired_code');
+  const result = await signIn(db, deps, { attempt, userId, timezone: timezone.timezone, meta: input.meta, now });
   if (result.ok) {
+    if (input.sessionToken) await invalidateSessionToken(db, input.sessionToken);
     deps.log({ event: 'user signed in via code', userId: result.user.id, email: result.user.email, ip: input.meta.ip });
   }
   return result;
 }
 
+type Attempt = NonNullable<Awaited<ReturnType<typeof findAttempt>>>;
+
+/** The attempt with the hashes of its most recent live codes, in one statement. */
+async function findAttempt(db: Executor, deps: AuthDeps, id: string, now: Date) {
+  const rows = await db
+    .selectFrom('sign_in_attempts as a')
+    .leftJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('sign_in_codes')
+          .select('code_hash')
+          .whereRef('attempt_id', '=', 'a.id')
+          .where('expires_at', '>', now)
+          .orderBy('id', 'desc')
+          .limit(deps.options.code.validCodesPerAttempt)
+          .as('c'),
+      (join) => join.onTrue(),
+    )
+    .select(['a.id', 'a.kind', 'a.secret_hash', 'a.email', 'a.user_id', 'a.expires_at', 'a.failed_count', 'a.voided_at', 'a.consumed_at', 'c.code_hash'])
+    .where('a.id', '=', id)
+    .execute();
+  const [first] = rows;
+  if (!first) return null;
+  return {
+    id: first.id,
+    kind: first.kind,
+    secretHash: first.secret_hash,
+    email: first.email,
+    userId: first.user_id,
+    expiresAt: first.expires_at,
+    voidedAt: first.voided_at,
+    consumedAt: first.consumed_at,
+    codeHashes: rows.flatMap((r) => (r.code_hash ? [r.code_hash] : [])),
+  };
+}
+
+/**
+ * Claims the attempt (only if still live: a concurrent verify of the same code finds it used),
+ * signs the user in and creates the session, with its audit row, in one statement. An invited
+ * user becomes active on their first sign-in; a deactivated one gets no session.
+ */
+async function signIn(
+  db: Executor,
+  deps: AuthDeps,
+  s: { attempt: Attempt; userId: string; timezone: string; meta: RequestMeta; now: Date },
+): Promise<VerifyCodeResult> {
+  const { attempt, userId, now } = s;
+  const created = newSession(deps, userId, s.meta);
+  const claimed = db
+    .updateTable('sign_in_attempts')
+    .set({ consumed_at: now })
+    .where('id', '=', attempt.id)
+    .where('consumed_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .where('expires_at', '>', now)
+    .returning('id');
+  const signedIn = db
+    .updateTable('users')
+    .set({
+      status: sql`case when status = 'invited' then 'active' else status end`,
+      activated_at: sql`coalesce(activated_at, ${now})`,
+      last_sign_in_at: now,
+      timezone: s.timezone,
+      updated_at: now,
+    })
+    .where('id', '=', userId)
+    .where('status', '!=', 'deactivated')
+    .where(sql<boolean>`exists (select 1 from claimed)`)
+    .returning(['id', 'email', 'role', 'status', 'timezone']);
+  const audit = auditRow({
+    type: 'sign_in_succeeded',
+    actorUserId: userId,
+    subjectUserId: userId,
+    email: attempt.email,
+    meta: s.meta,
+    data: { method: 'email_code', signUp: attempt.kind === 'sign_up' },
+    at: now,
+  });
+  const { rows } = await sql<Parameters<typeof userRowToUser>[0]>`
+    with claimed as (${claimed}),
+      signed_in as (${signedIn}),
+      session as (${insertForEach('signed_in', 'sessions', created.row)}),
+      audit as (${insertForEach('signed_in', 'audit_events', audit)})
+    select id, email, role, status, timezone from signed_in`.execute(db);
+  const [user] = rows;
+  if (!user) return fail('invalid_or_expired_code');
+  return {
+    ok: true,
+    user: userRowToUser(user),
+    session: { token: created.token, expiresAt: created.session.expiresAt, absoluteExpiresAt: created.session.absoluteExpiresAt },
+  };
+}
+
+/**
+ * Counts a wrong code against the attempt (voiding it at the limit) and the email's limits, with
+ * its audit row, in one statement.
+ */
+async function recordWrongCode(db: Executor, deps: AuthDeps, attempt: Attempt, meta: RequestMeta, now: Date): Promise<VerifyCodeResult> {
+  const { maxFailedAttempts } = deps.options.code;
+  const counted = db
+    .updateTable('sign_in_attempts')
+    .set((eb) => ({
+      failed_count: eb('failed_count', '+', 1),
+      voided_at: sql`case when failed_count + 1 >= ${maxFailedAttempts} then ${now}::timestamptz end`,
+    }))
+    .where('id', '=', attempt.id)
+    .where('consumed_at', 'is', null)
+    .where('voided_at', 'is', null)
+    .returning(['failed_count', sql<boolean>`voided_at is not null`.as('voided')]);
+  const audit = {
+    ...auditRow({ type: 'sign_in_failed', subjectUserId: attempt.userId, email: attempt.email, meta, at: now }),
+    type: sql`case when counted.voided then 'attempt_voided' else 'sign_in_failed' end`,
+    data: sql`jsonb_build_object('failedCount', counted.failed_count)`,
+  };
+  const { rows } = await sql<{ voided: boolean }>`
+    with counted as (${counted}),
+      charged as (${wrongCodeCharge(deps, attempt.email, now)}),
+      audit as (${insertForEach('counted', 'audit_events', audit)})
+    select voided from counted`.execute(db);
+  // No row: a concurrent wrong code voided the attempt first.
+  return fail(rows[0]?.voided === false ? 'invalid_or_expired_code' : 'too_many_attempts');
+}
+
 /** Open sign-up: the user row is created only now that the code verified (no pending rows pile up). */
-async function signUp(trx: Executor, email: string, now: Date): Promise<string> {
-  await trx
+async function signUp(db: Executor, email: string, now: Date): Promise<string> {
+  await db
     .insertInto('users')
     .values({ email, role: 'user', created_at: now, updated_at: now })
     .onConflict((oc) => oc.column('email').doNothing())
     .execute();
-  const row = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  const row = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
   return row.id;
 }

@@ -1,3 +1,5 @@
+import type { Insertable } from 'kysely';
+import type { EmailOutboxTable } from '@app/db';
 import type { Executor } from '../users/user';
 import type { EmailContent } from '../emails/sign-in-code-email';
 
@@ -13,20 +15,21 @@ export interface QueuedEmail {
 
 /** Queues an email; call it in the transaction that creates what the email announces. */
 export async function enqueueEmail(db: Executor, email: QueuedEmail): Promise<string> {
-  const row = await db
-    .insertInto('email_outbox')
-    .values({
-      kind: email.kind,
-      recipient: email.recipient,
-      subject: email.content.subject,
-      text_body: email.content.text,
-      html_body: email.content.html,
-      user_id: email.userId,
-      created_at: email.now,
-      not_after: email.notAfter,
-      next_attempt_at: email.now,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const row = await db.insertInto('email_outbox').values(queuedEmail(email)).returning('id').executeTakeFirstOrThrow();
   return row.id;
+}
+
+/** The outbox row an email is queued as, for statements that write it together with its cause. */
+export function queuedEmail(email: QueuedEmail) {
+  return {
+    kind: email.kind,
+    recipient: email.recipient,
+    subject: email.content.subject,
+    text_body: email.content.text,
+    html_body: email.content.html,
+    user_id: email.userId,
+    created_at: email.now,
+    not_after: email.notAfter,
+    next_attempt_at: email.now,
+  } satisfies Insertable<EmailOutboxTable>;
 }

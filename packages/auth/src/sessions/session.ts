@@ -1,5 +1,5 @@
-import type { Database } from '@app/db';
-import { type CompiledQuery, createQueryId } from 'kysely';
+import type { Database, SessionsTable } from '@app/db';
+import { type CompiledQuery, createQueryId, type Insertable } from 'kysely';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
 import { type Executor, type User, userColumns, userRowToUser } from '../users/user';
@@ -25,26 +25,31 @@ export async function createSession(
   userId: string,
   meta: RequestMeta,
 ): Promise<{ token: string; session: Session }> {
+  const { row, ...created } = newSession(deps, userId, meta);
+  await db.insertInto('sessions').values(row).execute();
+  return created;
+}
+
+/** A new session's token, the session, and the row to store it as (for statements that write it with other changes). */
+export function newSession(deps: AuthDeps, userId: string, meta: RequestMeta) {
   const now = deps.now();
   const { idleTimeoutSeconds, absoluteTimeoutSeconds } = deps.options.session;
   const token = generateToken(deps.randomBytes);
   const absoluteExpiresAt = addSeconds(now, absoluteTimeoutSeconds);
   const expiresAt = minDate(addSeconds(now, idleTimeoutSeconds), absoluteExpiresAt);
-  await db
-    .insertInto('sessions')
-    .values({
-      id: token.id,
-      secret_hash: hashSecret(token.secret),
-      user_id: userId,
-      created_at: now,
-      last_seen_at: now,
-      expires_at: expiresAt,
-      absolute_expires_at: absoluteExpiresAt,
-      ip: meta.ip,
-      user_agent: meta.userAgent,
-    })
-    .execute();
-  return { token: token.value, session: { id: token.id, userId, createdAt: now, expiresAt, absoluteExpiresAt } };
+  const row = {
+    id: token.id,
+    secret_hash: hashSecret(token.secret),
+    user_id: userId,
+    created_at: now,
+    last_seen_at: now,
+    expires_at: expiresAt,
+    absolute_expires_at: absoluteExpiresAt,
+    ip: meta.ip,
+    user_agent: meta.userAgent,
+  } satisfies Insertable<SessionsTable>;
+  const session: Session = { id: token.id, userId, createdAt: now, expiresAt, absoluteExpiresAt };
+  return { token: token.value, session, row };
 }
 
 /**
