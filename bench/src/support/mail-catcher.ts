@@ -13,7 +13,7 @@ export interface MailCatcher {
 }
 
 /**
- * Postmark's `POST /email`, answered like the real one, keyed by recipient. The tests' fake
+ * Postmark's `POST /email` and `POST /email/batch`, answered like the real ones, keyed by recipient. The tests' fake
  * (apps/api/test/support/fake-postmark.ts) keeps every message in one list and rescans it for each
  * waiter on each arrival; at hundreds of sign-ins a second that scan would be the load generator's
  * own bottleneck, so the benchmark keeps only undelivered codes, one queue per address.
@@ -31,29 +31,40 @@ export async function startMailCatcher(token: string): Promise<MailCatcher> {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       };
-      if (req.method !== 'POST' || req.url !== '/email') return reply(404, { ErrorCode: 0, Message: 'Not found' });
+      const batch = req.url === '/email/batch';
+      if (req.method !== 'POST' || (req.url !== '/email' && !batch)) return reply(404, { ErrorCode: 0, Message: 'Not found' });
       if (req.headers['x-postmark-server-token'] !== token) return reply(401, { ErrorCode: 10, Message: 'Bad token' });
-      let to = '';
-      let code: string | undefined;
+      let body: unknown;
       try {
-        const email = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { To?: unknown; TextBody?: unknown };
-        to = String(email.To).toLowerCase();
-        code = /^\s*(\d{6,10})\s*$/m.exec(String(email.TextBody))?.[1];
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
-        // falls through to 422
+        return reply(422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
       }
-      if (!code) return reply(422, { ErrorCode: 300, Message: 'Invalid email request' });
-      received += 1;
-      const waiter = waiters.get(to);
-      if (waiter) {
-        waiters.delete(to);
-        waiter(code);
-      } else {
-        inbox.set(to, [...(inbox.get(to) ?? []), code]);
+      if (!batch) {
+        const answer = take(body);
+        return reply(answer.ErrorCode === 0 ? 200 : 422, answer);
       }
-      reply(200, { To: to, SubmittedAt: new Date().toISOString(), MessageID: `bench-${received}`, ErrorCode: 0, Message: 'OK' });
+      if (!Array.isArray(body)) return reply(422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
+      reply(200, body.map(take));
     });
   });
+
+  /** Delivers one message to its waiter or inbox, answered as Postmark answers it. */
+  function take(message: unknown): { ErrorCode: number; [field: string]: unknown } {
+    const { To, TextBody } = (message ?? {}) as { To?: unknown; TextBody?: unknown };
+    const to = String(To).toLowerCase();
+    const code = /^\s*(\d{6,10})\s*$/m.exec(String(TextBody))?.[1];
+    if (!code) return { ErrorCode: 300, Message: 'Invalid email request' };
+    received += 1;
+    const waiter = waiters.get(to);
+    if (waiter) {
+      waiters.delete(to);
+      waiter(code);
+    } else {
+      inbox.set(to, [...(inbox.get(to) ?? []), code]);
+    }
+    return { To: to, SubmittedAt: new Date().toISOString(), MessageID: `bench-${received}`, ErrorCode: 0, Message: 'OK' };
+  }
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 

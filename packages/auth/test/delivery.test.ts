@@ -172,6 +172,48 @@ describe('delivering queued emails', () => {
   });
 });
 
+describe('batches', () => {
+  /** A mailer that sends in batches; it refuses emails to addresses starting with "bounced". */
+  function batchingMailer() {
+    const batches: OutgoingEmail[][] = [];
+    const mailer: Mailer & { batches: OutgoingEmail[][] } = {
+      name: 'batching',
+      batches,
+      send: () => Promise.reject(new Error('a batching mailer is given every pass of several emails as one batch')),
+      async sendBatch(emails) {
+        batches.push(emails);
+        return emails.map((e, i): SendResult => (e.to.startsWith('bounced') ? { status: 'permanent', error: 'inactive recipient' } : { status: 'sent', messageId: `batch-${batches.length}-${i}` }));
+      },
+    };
+    return mailer;
+  }
+
+  it('sends the emails due in one pass as one batch and records the outcome of each', async () => {
+    const ids = [await queue('ada@example.com'), await queue('bounced@example.com'), await queue('cy@example.com')];
+    const mailer = batchingMailer();
+
+    expect(await pass(mailer)).toEqual({ sent: 2, retrying: 0, failed: 1, expired: 0 });
+    expect(mailer.batches.map((b) => b.map((e) => e.to))).toEqual([['ada@example.com', 'bounced@example.com', 'cy@example.com']]);
+    expect(await outboxRow(ids[0]!)).toMatchObject({ status: 'sent', provider_message_id: 'batch-1-0', text_body: null });
+    expect(await outboxRow(ids[1]!)).toMatchObject({ status: 'failed', last_error: 'inactive recipient', text_body: null });
+    expect(await outboxRow(ids[2]!)).toMatchObject({ status: 'sent', provider_message_id: 'batch-1-2' });
+    expect((await auditRows('email_sent')).map((r) => r.email).sort()).toEqual(['ada@example.com', 'cy@example.com']);
+    expect(await auditRows('email_failed')).toMatchObject([{ email: 'bounced@example.com', data: { status: 'failed', error: 'inactive recipient' } }]);
+  });
+
+  it('retries every email of a batch whose request failed, or that was answered for the wrong number of emails', async () => {
+    const ids = [await queue('ada@example.com'), await queue('bob@example.com')];
+    const throwing: Mailer = { name: 'down', send: () => Promise.reject(new Error('unused')), sendBatch: () => Promise.reject(new Error('socket hang up')) };
+    expect(await pass(throwing)).toMatchObject({ retrying: 2 });
+    for (const id of ids) expect(await outboxRow(id)).toMatchObject({ status: 'pending', last_error: 'socket hang up', text_body: 'text body' });
+
+    deps.clock.advance(60);
+    const short: Mailer = { name: 'short', send: () => Promise.reject(new Error('unused')), sendBatch: async () => [{ status: 'sent', messageId: 'one' }] };
+    expect(await pass(short)).toMatchObject({ sent: 0, retrying: 2 });
+    expect(await outboxRow(ids[0]!)).toMatchObject({ status: 'pending', last_error: 'mailer answered 1 results for 2 emails' });
+  });
+});
+
 describe('several workers', () => {
   it('two passes at the same moment send each email exactly once', async () => {
     const recipients = ['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com', 'e@example.com'];

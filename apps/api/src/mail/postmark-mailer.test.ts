@@ -46,6 +46,32 @@ describe('Postmark mailer over HTTP', () => {
     expect(fake.codeFor('ada@example.com')).toBe('123456');
   });
 
+  it('sends several emails in one batch request and answers each, in order', async () => {
+    const emails = ['ada@example.com', 'bob@example.com', 'cy@example.com'].map((to) => ({ ...email, to }));
+    fake.markInactive('bob@example.com');
+    const results = await mailer().sendBatch!(emails);
+    expect(fake.requestCount).toBe(1);
+    expect(fake.messages.map((m) => m.To)).toEqual(['ada@example.com', 'cy@example.com']);
+    expect(results).toEqual([
+      { status: 'sent', messageId: fake.messages[0]!.MessageID },
+      { status: 'permanent', error: expect.stringContaining('ErrorCode 406') },
+      { status: 'sent', messageId: fake.messages[1]!.MessageID },
+    ]);
+    expect(fake.messages[1]).toMatchObject({ From: 'Acme <login@acme.test>', Subject: email.subject, TextBody: email.text, MessageStream: 'outbound', Tag: 'sign_in_code' });
+  });
+
+  it('applies a failure of the whole batch request to every email in it', async () => {
+    const emails = [email, { ...email, to: 'bob@example.com' }];
+    fake.queue({ status: 500 }, { status: 429 });
+    expect(await mailer().sendBatch!(emails)).toEqual([
+      { status: 'transient', error: expect.stringContaining('500') },
+      { status: 'transient', error: expect.stringContaining('500') },
+    ]);
+    expect((await mailer().sendBatch!(emails)).map((r) => r.status)).toEqual(['transient', 'transient']);
+    expect((await mailer({ serverToken: 'wrong-token' }).sendBatch!(emails)).map((r) => r.status)).toEqual(['permanent', 'permanent']);
+    expect(fake.messages).toHaveLength(0);
+  });
+
   it('reports a server error (500) as transient', async () => {
     fake.queue({ status: 500 });
     const result = await mailer().send(email);

@@ -1,4 +1,4 @@
-import type { Mailer, SendResult } from '@app/auth';
+import type { Mailer, OutgoingEmail, SendResult } from '@app/auth';
 import { ServerClient } from 'postmark';
 
 export interface PostmarkMailerOptions {
@@ -25,25 +25,46 @@ export function createPostmarkMailer(options: PostmarkMailerOptions): Mailer {
     timeout: options.timeoutSeconds ?? 10,
     fetch: fetchKeepingCause,
   });
+  const message = (email: OutgoingEmail) => ({
+    From: options.from,
+    To: email.to,
+    Subject: email.subject,
+    TextBody: email.text,
+    HtmlBody: email.html,
+    MessageStream: options.messageStream,
+    Tag: email.tag,
+  });
   return {
     name: 'postmark',
     async send(email) {
       try {
-        const response = await client.sendEmail({
-          From: options.from,
-          To: email.to,
-          Subject: email.subject,
-          TextBody: email.text,
-          HtmlBody: email.html,
-          MessageStream: options.messageStream,
-          Tag: email.tag,
-        });
+        const response = await client.sendEmail(message(email));
         return { status: 'sent', messageId: response.MessageID };
       } catch (error) {
         return classifyPostmarkError(error);
       }
     },
+    // Postmark's batch endpoint takes up to 500 messages and answers each in order; a whole-request
+    // failure (token, rate limit, outage) rejects like a single send and applies to every message.
+    async sendBatch(emails) {
+      try {
+        const responses = await client.sendEmailBatch(emails.map(message));
+        return emails.map((_, i) => classifyBatchResponse(responses[i]));
+      } catch (error) {
+        return emails.map(() => classifyPostmarkError(error));
+      }
+    },
   };
+}
+
+/**
+ * One message's answer in a batch: ErrorCode 0 is sent; any other code is Postmark refusing that
+ * message (invalid fields, an inactive recipient), which a retry would meet again.
+ */
+export function classifyBatchResponse(response: { ErrorCode?: unknown; Message?: unknown; MessageID?: unknown } | undefined): SendResult {
+  if (!response) return { status: 'transient', error: 'Postmark batch: no answer for this message' };
+  if (response.ErrorCode === 0 && typeof response.MessageID === 'string') return { status: 'sent', messageId: response.MessageID };
+  return { status: 'permanent', error: `Postmark batch (ErrorCode ${String(response.ErrorCode)}): ${String(response.Message)}` };
 }
 
 type Failed = Exclude<SendResult, { status: 'sent' }>;

@@ -35,6 +35,8 @@ export interface FakePostmark {
    * new mode, as a slow server finally would, even if their client gave up meanwhile.
    */
   setMode(mode: FakeBehaviour): void;
+  /** Refuse emails to this address from now on, as Postmark does once a recipient bounced (ErrorCode 406). */
+  markInactive(recipient: string): void;
   /** The newest accepted email matching `predicate`, waiting for it up to `timeoutMs`. */
   waitForMessage(predicate: (message: FakeMessage) => boolean, timeoutMs?: number): Promise<FakeMessage>;
   /** The 6-digit code (a line of its own) in the newest email to `to`. */
@@ -52,7 +54,7 @@ interface Exchange {
   body: string;
 }
 
-/** A stand-in for Postmark's `POST /email` on a loopback port, with fault injection. */
+/** A stand-in for Postmark's `POST /email` and `POST /email/batch` on a loopback port, with fault injection. */
 export async function startFakePostmark(options: { serverToken: string }): Promise<FakePostmark> {
   const messages: FakeMessage[] = [];
   const queued: FakeBehaviour[] = [];
@@ -60,6 +62,7 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
   let mode: FakeBehaviour = 'ok';
   let requestCount = 0;
   let hanging: Exchange[] = [];
+  const inactive = new Set<string>();
 
   const server = createServer((req, res) => {
     requestCount += 1;
@@ -79,17 +82,32 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
   }
 
   function accept({ req, res, body }: Exchange): void {
-    if (req.method !== 'POST' || req.url !== '/email') return reply(res, 404, { ErrorCode: 0, Message: 'Not found' });
+    const batch = req.url === '/email/batch';
+    if (req.method !== 'POST' || (req.url !== '/email' && !batch)) return reply(res, 404, { ErrorCode: 0, Message: 'Not found' });
     const token = req.headers['x-postmark-server-token'];
     if (token !== options.serverToken) {
       return reply(res, 401, { ErrorCode: 10, Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid.' });
     }
-    const fields = parseJsonObject(body);
-    if (!fields) return reply(res, 422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
+    const parsed = parseJson(body);
+    if (!batch) {
+      const answer = take(parsed, req.headers);
+      return reply(res, answer.ErrorCode === 0 ? 200 : 422, answer);
+    }
+    if (!Array.isArray(parsed)) return reply(res, 422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
+    if (parsed.length > 500) return reply(res, 422, { ErrorCode: 300, Message: 'Invalid email request: batch of more than 500 messages.' });
+    // Postmark answers a batch with 200 and one result per message, in order, each with its own ErrorCode.
+    reply(res, 200, parsed.map((fields) => take(fields, req.headers)));
+  }
+
+  /** Accepts one message, or says why Postmark would refuse it. */
+  function take(value: unknown, headers: IncomingHttpHeaders): Record<string, unknown> {
+    const fields = typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    if (!fields) return { ErrorCode: 402, Message: 'Received invalid JSON input.' };
     const { From, To, Subject } = fields;
     if (typeof From !== 'string' || typeof To !== 'string' || typeof Subject !== 'string') {
-      return reply(res, 422, { ErrorCode: 300, Message: 'Invalid email request: From, To and Subject are required.' });
+      return { ErrorCode: 300, Message: 'Invalid email request: From, To and Subject are required.' };
     }
+    if (inactive.has(To.toLowerCase())) return { ErrorCode: 406, Message: defaultErrorMessage(422, 406, JSON.stringify({ To })) };
     const message: FakeMessage = {
       MessageID: randomUUID(),
       From,
@@ -99,11 +117,11 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
       HtmlBody: optionalString(fields.HtmlBody),
       MessageStream: optionalString(fields.MessageStream),
       Tag: optionalString(fields.Tag),
-      headers: req.headers,
+      headers,
     };
     messages.push(message);
     for (const wake of [...waiters]) wake();
-    reply(res, 200, { To, SubmittedAt: new Date().toISOString(), MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' });
+    return { To, SubmittedAt: new Date().toISOString(), MessageID: message.MessageID, ErrorCode: 0, Message: 'OK' };
   }
 
   function dropConnections(): void {
@@ -147,6 +165,7 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
       hanging = [];
       for (const exchange of released) answer(exchange, next);
     },
+    markInactive: (recipient) => void inactive.add(recipient.toLowerCase()),
     waitForMessage(predicate, timeoutMs = 5_000) {
       return new Promise((resolve, reject) => {
         const check = (): void => {
@@ -178,15 +197,14 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
   };
 }
 
-function reply(res: ServerResponse, status: number, body: Record<string, unknown>): void {
+function reply(res: ServerResponse, status: number, body: object): void {
   res.writeHead(status, { 'Content-Type': 'application/json' });
   res.end(JSON.stringify(body));
 }
 
-function parseJsonObject(text: string): Record<string, unknown> | undefined {
+function parseJson(text: string): unknown {
   try {
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }
@@ -198,7 +216,8 @@ function optionalString(value: unknown): string | undefined {
 
 function defaultErrorMessage(status: number, errorCode: number | undefined, body: string): string {
   if (errorCode === 406) {
-    const to = optionalString(parseJsonObject(body)?.To) ?? 'unknown';
+    const fields = parseJson(body) as { To?: unknown } | undefined;
+    const to = optionalString(fields?.To) ?? 'unknown';
     // Worded like Postmark's, which the client parses to list the inactive recipients.
     return `You tried to send to recipient(s) that have been marked as inactive. Found inactive addresses: ${to}. Inactive recipients are ones that have generated a hard bounce, a spam complaint, or a manual suppression.`;
   }

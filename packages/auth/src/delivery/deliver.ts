@@ -1,11 +1,11 @@
-import type { Database, OutboxRow } from '@app/db';
+import type { Database } from '@app/db';
 import { sql } from 'kysely';
-import { recordAudit } from '../audit/audit';
 import { addSeconds, type AuthDeps } from '../options';
-import type { Mailer, SendResult } from './mailer';
+import type { Mailer, OutgoingEmail, SendResult } from './mailer';
+import { type ClaimedEmail, type Outcome, outcomeOf, recordOutcomes } from './outcomes';
 
 export interface DeliveryOptions {
-  /** Rows one pass claims at most. */
+  /** Rows one pass claims at most (and sends in one request when the mailer can batch). */
   batchSize: number;
   /** How long a claimed row stays hidden from other workers; longer than a send can take. */
   leaseSeconds: number;
@@ -15,7 +15,7 @@ export interface DeliveryOptions {
 }
 
 export const defaultDeliveryOptions: DeliveryOptions = {
-  batchSize: 20,
+  batchSize: 50,
   leaseSeconds: 60,
   retryBaseSeconds: 2,
   retryMaxSeconds: 60,
@@ -36,8 +36,9 @@ export function retryDelaySeconds(attempts: number, options: DeliveryOptions, ji
 
 /**
  * Claims due emails (SKIP LOCKED plus a lease, so several API instances never take the same row),
- * sends them, and records each outcome. Sent emails have their bodies scrubbed; emails whose
- * deadline passed are never sent.
+ * sends them, and records every outcome. Sent emails have their bodies scrubbed; emails whose
+ * deadline passed are never sent. Two statements a pass, however many emails it carries: the
+ * claim (which also gives up on overdue emails) and the outcomes.
  */
 export async function deliverDueEmails(
   db: Database,
@@ -45,11 +46,45 @@ export async function deliverDueEmails(
   mailer: Mailer,
   options: DeliveryOptions = defaultDeliveryOptions,
 ): Promise<DeliveryReport> {
-  const now = deps.now();
-  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, expired: 0 };
-  report.expired = await expireOverdueEmails(db, now);
+  const { claimed, expired } = await claimDueEmails(db, deps.now(), options);
+  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, expired };
+  if (claimed.length === 0) return report;
 
-  const claimed = await db
+  const results = await sendAll(mailer, claimed);
+  const now = deps.now();
+  const outcomes = claimed.map((row, i) => outcomeOf(row, results[i]!, now, retryDelaySeconds(row.attempts, options, deps.randomBytes(1)[0]! / 255)));
+  const recorded = await recordOutcomes(db, outcomes, now);
+  for (const outcome of outcomes) {
+    const { row, result } = outcome;
+    if (!recorded.has(row.id)) {
+      // Every claim bumps `attempts`; if it moved, our lease ran out mid-send and another worker
+      // owns the row now, so our late outcome was not written over theirs.
+      deps.log({ event: 'email outcome dropped, lease lost', outboxId: row.id, result: result.status });
+      continue;
+    }
+    report[outcome.kind] += 1;
+    logOutcome(deps, outcome);
+  }
+  return report;
+}
+
+function logOutcome(deps: AuthDeps, { row, result, kind, nextAttemptAt }: Outcome): void {
+  if (result.status === 'sent') deps.log({ event: 'email sent', outboxId: row.id, kind: row.kind, attempts: row.attempts });
+  else if (kind === 'retrying') deps.log({ event: 'email send failed, will retry', outboxId: row.id, error: result.error, retryAt: nextAttemptAt?.toISOString() });
+  else deps.log({ event: 'email not delivered', outboxId: row.id, status: kind, error: result.error });
+}
+
+/** Gives up on pending emails whose deadline passed (scrubbing their bodies) and claims due ones, in one statement. */
+async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions): Promise<{ claimed: ClaimedEmail[]; expired: number }> {
+  const unlocked = sql<boolean>`(locked_until is null or locked_until <= ${now})`;
+  const expired = db
+    .updateTable('email_outbox')
+    .set({ status: 'expired', text_body: null, html_body: null, locked_until: null })
+    .where('status', '=', 'pending')
+    .where('not_after', '<=', now)
+    .where(unlocked)
+    .returning('id');
+  const claimed = db
     .updateTable('email_outbox')
     .set((eb) => ({ locked_until: addSeconds(now, options.leaseSeconds), attempts: eb('attempts', '+', 1) }))
     .where('id', 'in', (eb) =>
@@ -59,99 +94,50 @@ export async function deliverDueEmails(
         .where('status', '=', 'pending')
         .where('next_attempt_at', '<=', now)
         .where('not_after', '>', now)
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
+        .where(unlocked)
         .orderBy('id')
         .limit(options.batchSize)
         .forUpdate()
         .skipLocked(),
     )
-    .returningAll()
-    .execute();
-
-  await Promise.all(
-    claimed.map(async (row) => {
-      const result = await sendSafely(mailer, row);
-      const outcome = await recordOutcome(db, deps, row, result, options);
-      if (outcome) report[outcome] += 1;
-    }),
-  );
-  return report;
+    .returning(['id', 'kind', 'recipient', 'subject', 'text_body', 'html_body', 'user_id', 'attempts', 'not_after']);
+  // One row even when nothing is claimed, to carry the count of expired emails.
+  const { rows } = await sql<Partial<ClaimedEmail> & { expired: number }>`
+    with expired as (${expired}), claimed as (${claimed})
+    select claimed.*, counted.expired from (select count(*)::int as expired from expired) as counted left join claimed on true`.execute(db);
+  const claimedRows = rows.filter((r): r is ClaimedEmail & { expired: number } => r.id != null);
+  // Oldest first, as queued (an update returns its rows in no particular order).
+  claimedRows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
+  return { claimed: claimedRows, expired: rows[0]?.expired ?? 0 };
 }
 
-async function sendSafely(mailer: Mailer, row: OutboxRow): Promise<SendResult> {
-  if (row.text_body === null || row.html_body === null) return { status: 'permanent', error: 'body missing' };
+/** Sends the claimed emails, in one request when the mailer can batch. Never throws. */
+async function sendAll(mailer: Mailer, rows: ClaimedEmail[]): Promise<SendResult[]> {
+  const emails = rows.map(toOutgoing);
+  const sendable = emails.filter((e): e is OutgoingEmail => e !== null);
+  const { sendBatch } = mailer;
+  const sent =
+    sendBatch && sendable.length > 1
+      ? await guarded(sendable.length, () => sendBatch.call(mailer, sendable))
+      : await Promise.all(sendable.map(async (e) => (await guarded(1, async () => [await mailer.send(e)]))[0]!));
+  let next = 0;
+  return emails.map((e) => (e === null ? { status: 'permanent', error: 'body missing' } : sent[next++]!));
+}
+
+function toOutgoing(row: ClaimedEmail): OutgoingEmail | null {
+  if (row.text_body === null || row.html_body === null) return null;
+  return { to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body, tag: row.kind };
+}
+
+/** A transport that throws instead of classifying, or answers the wrong number of results: passing trouble. */
+async function guarded(count: number, send: () => Promise<SendResult[]>): Promise<SendResult[]> {
   try {
-    return await mailer.send({ to: row.recipient, subject: row.subject, text: row.text_body, html: row.html_body, tag: row.kind });
+    const results = await send();
+    if (results.length === count) return results;
+    return Array<SendResult>(count).fill({ status: 'transient', error: `mailer answered ${results.length} results for ${count} emails` });
   } catch (error) {
-    // A transport that throws instead of classifying: treat as passing trouble.
-    return { status: 'transient', error: error instanceof Error ? error.message : String(error) };
+    return Array<SendResult>(count).fill({ status: 'transient', error: error instanceof Error ? error.message : String(error) });
   }
-}
-
-type Outcome = keyof DeliveryReport;
-
-async function recordOutcome(
-  db: Database,
-  deps: AuthDeps,
-  row: OutboxRow,
-  result: SendResult,
-  options: DeliveryOptions,
-): Promise<Outcome | null> {
-  const now = deps.now();
-  return db.transaction().execute(async (trx): Promise<Outcome | null> => {
-    // Every claim bumps `attempts`; if it moved, our lease ran out mid-send and another worker
-    // owns the row now, so our late outcome must not overwrite theirs (or free their lease).
-    const ifStillOurs = trx.updateTable('email_outbox').where('id', '=', row.id).where('attempts', '=', row.attempts);
-    const lost = () => {
-      deps.log({ event: 'email outcome dropped, lease lost', outboxId: row.id, result: result.status });
-      return null;
-    };
-    if (result.status === 'sent') {
-      const updated = await ifStillOurs
-        .set({ status: 'sent', sent_at: now, provider_message_id: result.messageId, locked_until: null, text_body: null, html_body: null, last_error: null })
-        .executeTakeFirstOrThrow();
-      if (updated.numUpdatedRows === 0n) return lost();
-      await recordAudit(trx, { type: 'email_sent', subjectUserId: row.user_id, email: row.recipient, data: { kind: row.kind, attempts: row.attempts }, at: now });
-      deps.log({ event: 'email sent', outboxId: row.id, kind: row.kind, attempts: row.attempts });
-      return 'sent';
-    }
-    const next = addSeconds(now, retryDelaySeconds(row.attempts, options, deps.randomBytes(1)[0]! / 255));
-    if (result.status === 'transient' && next < row.not_after) {
-      const updated = await ifStillOurs
-        .set({ next_attempt_at: next, locked_until: null, last_error: result.error.slice(0, 500) })
-        .executeTakeFirstOrThrow();
-      if (updated.numUpdatedRows === 0n) return lost();
-      deps.log({ event: 'email send failed, will retry', outboxId: row.id, error: result.error, retryAt: next.toISOString() });
-      return 'retrying';
-    }
-    const status = result.status === 'permanent' ? 'failed' : 'expired';
-    const updated = await ifStillOurs
-      .set({ status, locked_until: null, last_error: result.error.slice(0, 500), text_body: null, html_body: null })
-      .executeTakeFirstOrThrow();
-    if (updated.numUpdatedRows === 0n) return lost();
-    await recordAudit(trx, {
-      type: 'email_failed',
-      subjectUserId: row.user_id,
-      email: row.recipient,
-      data: { kind: row.kind, attempts: row.attempts, status, error: result.error.slice(0, 200) },
-      at: now,
-    });
-    deps.log({ event: 'email not delivered', outboxId: row.id, status, error: result.error });
-    return status === 'failed' ? 'failed' : 'expired';
-  });
-}
-
-/** Gives up on pending emails whose deadline has passed, and scrubs their bodies. */
-async function expireOverdueEmails(db: Database, now: Date): Promise<number> {
-  const rows = await db
-    .updateTable('email_outbox')
-    .set({ status: 'expired', text_body: null, html_body: null, locked_until: null })
-    .where('status', '=', 'pending')
-    .where('not_after', '<=', now)
-    .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<=', now)]))
-    .returning('id')
-    .execute();
-  return rows.length;
 }
 
 /** Pending emails right now (for readiness and tests). */

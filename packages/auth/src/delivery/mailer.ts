@@ -19,4 +19,9 @@ export type SendResult =
 export interface Mailer {
   readonly name: string;
   send(email: OutgoingEmail): Promise<SendResult>;
+  /**
+   * Several emails in one request, answered in order. Optional: without it each is sent on its own.
+   * Must not throw for a failure it can classify (the whole request, or one email of it).
+   */
+  sendBatch?(emails: OutgoingEmail[]): Promise<SendResult[]>;
 }

@@ -1,0 +1,72 @@
+import type { OutboxRow, OutboxStatus } from '@app/db';
+import { sql } from 'kysely';
+import { addSeconds } from '../options';
+import type { Executor } from '../users/user';
+import type { SendResult } from './mailer';
+
+/** What a pass knows of an email it claimed. */
+export type ClaimedEmail = Pick<OutboxRow, 'id' | 'kind' | 'recipient' | 'subject' | 'text_body' | 'html_body' | 'user_id' | 'attempts' | 'not_after'>;
+
+/** What becomes of a claimed email after its send. */
+export interface Outcome {
+  row: ClaimedEmail;
+  result: SendResult;
+  kind: 'sent' | 'retrying' | 'failed' | 'expired';
+  /** For a retry: when. */
+  nextAttemptAt: Date | null;
+}
+
+/**
+ * A transient failure is retried after `retryDelaySeconds` if that is still before the email's
+ * deadline; otherwise the email has expired. A refused email has failed for good.
+ */
+export function outcomeOf(row: ClaimedEmail, result: SendResult, now: Date, retryDelaySeconds: number): Outcome {
+  if (result.status === 'sent') return { row, result, kind: 'sent', nextAttemptAt: null };
+  const next = addSeconds(now, retryDelaySeconds);
+  if (result.status === 'transient' && next < row.not_after) return { row, result, kind: 'retrying', nextAttemptAt: next };
+  return { row, result, kind: result.status === 'permanent' ? 'failed' : 'expired', nextAttemptAt: null };
+}
+
+const STATUS: Record<Outcome['kind'], OutboxStatus> = { sent: 'sent', retrying: 'pending', failed: 'failed', expired: 'expired' };
+
+/**
+ * Writes every outcome of a pass, with the audit rows of the sent and the given-up, in one
+ * statement. A row is written only while its `attempts` is still the one this pass claimed (else
+ * its lease ran out and another worker owns it). Sent and given-up emails lose their bodies; a
+ * retried one keeps them and frees its lease. Returns the ids written.
+ */
+export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[], now: Date): Promise<Set<string>> {
+  if (outcomes.length === 0) return new Set();
+  const values = outcomes.map(({ row, result, kind, nextAttemptAt }) => {
+    const messageId = result.status === 'sent' ? result.messageId : null;
+    const error = result.status === 'sent' ? null : result.error.slice(0, 500);
+    return sql`(${row.id}::bigint, ${row.attempts}::int, ${STATUS[kind]}::text, ${messageId}::text, ${error}::text, ${nextAttemptAt}::timestamptz)`;
+  });
+  const { rows } = await sql<{ id: string }>`
+    with outcome (id, attempts, status, message_id, error, next_attempt_at) as (values ${sql.join(values)}),
+    updated as (
+      update email_outbox o set
+        status = outcome.status,
+        sent_at = case when outcome.status = 'sent' then ${now}::timestamptz end,
+        provider_message_id = outcome.message_id,
+        locked_until = null,
+        last_error = outcome.error,
+        next_attempt_at = coalesce(outcome.next_attempt_at, o.next_attempt_at),
+        text_body = case when outcome.status = 'pending' then o.text_body end,
+        html_body = case when outcome.status = 'pending' then o.html_body end
+      from outcome
+      where o.id = outcome.id and o.attempts = outcome.attempts
+      returning o.id, o.kind, o.recipient, o.user_id, o.attempts, o.status, o.last_error),
+    audit as (
+      insert into audit_events (type, subject_user_id, email, data, created_at)
+      select
+        case when status = 'sent' then 'email_sent' else 'email_failed' end,
+        user_id,
+        recipient,
+        case when status = 'sent' then jsonb_build_object('kind', kind, 'attempts', attempts)
+          else jsonb_build_object('kind', kind, 'attempts', attempts, 'status', status, 'error', left(last_error, 200)) end,
+        ${now}::timestamptz
+      from updated where status <> 'pending')
+    select id from updated`.execute(db);
+  return new Set(rows.map((r) => r.id));
+}
