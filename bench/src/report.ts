@@ -56,7 +56,9 @@ export function formatTable(results: Results): string {
       'CPU per sign-in',
       [cpu.api === null ? null : `API ${cpu.api} us`, cpu.postgres === null ? null : `pg ${cpu.postgres} us`, `clients+mail ${cpu.bench} us`]
         .filter(Boolean)
-        .join(', ') + (signIns.commitsPerSignIn === null ? '' : `; ${signIns.commitsPerSignIn} commits/sign-in`),
+        .join(', ') +
+        (signIns.commitsPerSignIn === null ? '' : `; ${signIns.commitsPerSignIn} commits/sign-in`) +
+        `; ${signIns.emailsPerPostmarkRequest} emails per Postmark request`,
       '',
       '',
     ]);
@@ -64,7 +66,7 @@ export function formatTable(results: Results): string {
   if (statements) {
     rows.push([
       'SQL statements per sign-in',
-      `${statements.perSignIn} (requestCode ${statements.requestCode} + verifyCode ${statements.verifyCode}); +${statements.delivery} delivery`,
+      `${statements.perSignIn} (requestCode ${statements.requestCode} + verifyCode ${statements.verifyCode}); delivery ${statements.deliveryPerPass} per pass, however many emails`,
       'small',
       '',
     ]);

@@ -20,6 +20,8 @@ export interface SignInsResult {
   cpuMicrosPerSignIn: { api: number | null; postgres: number | null; bench: number };
   /** Transactions Postgres committed per sign-in under this load (autocommitted statements count one each). */
   commitsPerSignIn: number | null;
+  /** Emails per request the mail catcher received: how many emails one delivery pass carried under this load. */
+  emailsPerPostmarkRequest: number;
 }
 
 export interface SignInsOptions {
@@ -62,9 +64,11 @@ export async function benchSignIns(options: SignInsOptions): Promise<SignInsResu
     const apiBefore = processCpuMs(server.pid);
     const pgBefore = monitor ? await postgresCpuMs(monitor, database) : null;
     const commitsBefore = monitor ? await commits(monitor, database) : null;
+    const mailBefore = { received: options.mail.received, requests: options.mail.requests };
     const benchBefore = process.cpuUsage();
     const measured = await run(clients, options, options.durationSeconds);
     const bench = process.cpuUsage(benchBefore);
+    const mailRequests = options.mail.requests - mailBefore.requests;
     const apiAfter = processCpuMs(server.pid);
     const pgMs = monitor ? postgresCpuDelta(pgBefore, await postgresCpuMs(monitor, database)) : null;
     const commitsAfter = monitor ? await commits(monitor, database) : null;
@@ -88,6 +92,7 @@ export async function benchSignIns(options: SignInsOptions): Promise<SignInsResu
         commitsBefore === null || commitsAfter === null || measured.latencies.length === 0
           ? null
           : round((commitsAfter - commitsBefore) / measured.latencies.length, 1),
+      emailsPerPostmarkRequest: mailRequests === 0 ? 0 : round((options.mail.received - mailBefore.received) / mailRequests, 1),
     };
   } finally {
     await monitor?.end();

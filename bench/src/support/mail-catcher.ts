@@ -7,6 +7,8 @@ export interface MailCatcher {
   token: string;
   /** Emails accepted so far. */
   readonly received: number;
+  /** HTTP requests answered so far (a batch carries several emails). */
+  readonly requests: number;
   /** The code of the next email to `to` (already arrived or still to come). */
   nextCode(to: string, timeoutMs?: number): Promise<string>;
   close(): Promise<void>;
@@ -22,11 +24,13 @@ export async function startMailCatcher(token: string): Promise<MailCatcher> {
   const inbox = new Map<string, string[]>();
   const waiters = new Map<string, (code: string) => void>();
   let received = 0;
+  let requests = 0;
 
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
+      requests += 1;
       const reply = (status: number, body: object) => {
         res.writeHead(status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
@@ -73,6 +77,9 @@ export async function startMailCatcher(token: string): Promise<MailCatcher> {
     token,
     get received() {
       return received;
+    },
+    get requests() {
+      return requests;
     },
     nextCode(to, timeoutMs = 10_000) {
       const key = to.toLowerCase();

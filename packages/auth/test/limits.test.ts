@@ -115,7 +115,18 @@ describe('registration modes', () => {
     expect(verified).toMatchObject({ ok: true, user: { email: 'new@example.com', role: 'user', status: 'active' } });
   });
 
-  it('in invite mode, refuses unknown emails as not registered', async () => {
-    expect(await ask('nobody@example.com')).toEqual({ ok: false, reason: 'not_registered' });
+  it('in invite mode, refuses unknown emails as not registered, without spending their allowances', async () => {
+    deps.options.limits.codesPerIp = { limit: 3, windowSeconds: 3600 };
+    for (let i = 0; i < 3; i++) expect(await ask('nobody@example.com')).toEqual({ ok: false, reason: 'not_registered' });
+    const emailLimits = await suite.db.selectFrom('rate_limits').select('key').where('key', 'like', '%nobody@example.com').execute();
+    expect(emailLimits).toEqual([]);
+    // The network still counts every request, or probing for registered emails would be free.
+    expect(await ask('nobody@example.com')).toMatchObject({ ok: false, reason: 'rate_limited' });
+  });
+
+  it('with registration hidden, spends the allowances of an unknown email like those of a known one', async () => {
+    deps.options.revealUnregistered = false;
+    expect((await ask('nobody@example.com')).ok).toBe(true);
+    expect(await ask('nobody@example.com', '198.51.100.2')).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 60 });
   });
 });

@@ -1,15 +1,16 @@
 import type { AttemptKind, Database } from '@app/db';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { auditRow } from '../audit/audit';
 import { queuedEmail } from '../delivery/outbox';
 import { parseEmail } from '../email-address';
 import { signInCodeEmail } from '../emails/sign-in-code-email';
-import { admitCodeRequest } from '../limits/sign-in-limits';
+import { checkLimitsAndRead } from '../limits/rate-limit';
+import { codeRequestChecks } from '../limits/sign-in-limits';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import { insertForEach } from '../sql/insert-for-each';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
-import { type Executor, findUserByEmail, type User } from '../users/user';
+import { type Executor, type User, type UserFields, userFields, userRowToUser } from '../users/user';
 import { generateCode, hashCode } from './code';
 
 export interface RequestCodeInput {
@@ -40,8 +41,8 @@ export type RequestCodeResult =
  * With registration not revealed, an unknown or deactivated email takes the same path and answer,
  * but no email is sent and nothing can verify.
  *
- * Three statements on the usual path (the user, the limits, then the attempt, code, email and audit
- * row written together by one statement), two more to renew a live attempt; see docs/performance.md.
+ * Two statements on the usual path (the limits with the user, then the attempt, code, email and
+ * audit row written together), two more to renew a live attempt; see docs/performance.md.
  */
 export async function requestCode(db: Database, deps: AuthDeps, input: RequestCodeInput): Promise<RequestCodeResult> {
   const parsed = parseEmail(input.email);
@@ -50,15 +51,17 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   const { options } = deps;
   const now = deps.now();
 
-  const user = await findUserByEmail(db, email);
+  // The user is read in the statement that asks the limits.
+  const { decision, rows } = await checkLimitsAndRead<UserFields>(
+    db,
+    codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)),
+    now,
+    { query: db.selectFrom('users').select(userFields).where('email', '=', email), columns: userFields },
+  );
+  if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
+  const user = rows[0] ? userRowToUser(rows[0]) : null;
   const kind = attemptKindFor(user, options.signup);
-  if (kind === 'decoy' && options.revealUnregistered) {
-    // Still counted against the network, or the answer would be a free oracle for who is registered.
-    const fromNetwork = await admitCodeRequest(db, deps, input.meta.ip, null, now);
-    return fromNetwork.ok ? fail('not_registered') : fail('rate_limited', fromNetwork.retryAfterSeconds);
-  }
-  const admitted = await admitCodeRequest(db, deps, input.meta.ip, email, now);
-  if (!admitted.ok) return fail('rate_limited', admitted.retryAfterSeconds);
+  if (kind === 'decoy' && options.revealUnregistered) return fail('not_registered');
 
   const expiresAt = addSeconds(now, options.code.ttlSeconds);
   const code = generateCode(deps.randomBytes, options.code.length);
@@ -150,6 +153,19 @@ async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<Co
     attempt: { token: issue.attempt?.token ?? token!.value, expiresAt: issue.expiresAt },
     outboxId: rows[0]!.outbox_id,
   };
+}
+
+/**
+ * In SQL, whether this request will be sent a code or told `not_registered` (`attemptKindFor` in
+ * the database): only then are the email's allowances spent. With registration not revealed every
+ * request looks alike, so every one spends them.
+ */
+function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): RawBuilder<boolean> | undefined {
+  if (!options.revealUnregistered) return undefined;
+  const users = db.selectFrom('users').select('id').where('email', '=', email);
+  return options.signup === 'open'
+    ? sql<boolean>`not exists (${users.where('status', '=', 'deactivated')})`
+    : sql<boolean>`exists (${users.where('status', '!=', 'deactivated')})`;
 }
 
 function attemptKindFor(user: User | null, signup: AuthDeps['options']['signup']): AttemptKind {

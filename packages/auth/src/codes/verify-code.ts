@@ -1,8 +1,9 @@
-import type { Database } from '@app/db';
-import { sql } from 'kysely';
+import type { Database, SignInAttemptsTable } from '@app/db';
+import { type Selectable, sql } from 'kysely';
 import { auditRow } from '../audit/audit';
 import { parseEmail } from '../email-address';
-import { admitVerify, wrongCodeCharge } from '../limits/sign-in-limits';
+import { checkLimits, checkLimitsAndRead } from '../limits/rate-limit';
+import { verifyChecks, wrongCodeCharge } from '../limits/sign-in-limits';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import { invalidateSessionToken, newSession } from '../sessions/session';
@@ -30,8 +31,8 @@ export type VerifyCodeResult =
  * Redeems a code. Wrong, expired, used and other-browser codes all give the same answer. The
  * attempt is claimed by one conditional update, so two verifies of one code make one session.
  *
- * Three statements on the usual path (the limits, the attempt with its live codes, then the claim,
- * sign-in, session and audit row written together by one statement); see docs/performance.md.
+ * Two statements on the usual path (the limits with the attempt and its live codes, then the claim,
+ * sign-in, session and audit row written together); see docs/performance.md.
  */
 export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const timezone = parseTimezone(input.timezone);
@@ -41,12 +42,16 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
   const code = normalizeCode(input.code);
   const token = parseToken(input.attemptToken);
   const wellFormed = email.ok && code !== null && token !== null;
-  // Every verify counts against the client's network, whatever it carries.
-  const admitted = await admitVerify(db, deps, input.meta.ip, wellFormed ? email.email : null, now);
-  if (!admitted.ok) return fail('rate_limited', admitted.retryAfterSeconds);
-  if (!wellFormed) return fail('invalid_or_expired_code');
-
-  const attempt = await findAttempt(db, deps, token.id, now);
+  // Every verify counts against the client's network, whatever it carries; the attempt is read in
+  // the same statement.
+  const checks = verifyChecks(deps, input.meta.ip, wellFormed ? email.email : null);
+  if (!wellFormed) {
+    const admitted = await checkLimits(db, checks, now);
+    return admitted.ok ? fail('invalid_or_expired_code') : fail('rate_limited', admitted.retryAfterSeconds);
+  }
+  const { decision, rows } = await checkLimitsAndRead<AttemptRow>(db, checks, now, attemptWithCodes(db, deps, token.id, now));
+  if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
+  const attempt = attemptFrom(rows);
   if (
     !attempt ||
     !secretMatches(token.secret, attempt.secretHash) ||
@@ -74,11 +79,11 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
   return result;
 }
 
-type Attempt = NonNullable<Awaited<ReturnType<typeof findAttempt>>>;
+const attemptColumns = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'voided_at', 'consumed_at', 'code_hash'] as const;
 
-/** The attempt with the hashes of its most recent live codes, in one statement. */
-async function findAttempt(db: Executor, deps: AuthDeps, id: string, now: Date) {
-  const rows = await db
+/** The attempt with the hashes of its most recent live codes: one row per code (at least one). */
+function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: Date) {
+  const query = db
     .selectFrom('sign_in_attempts as a')
     .leftJoinLateral(
       (eb) =>
@@ -92,9 +97,16 @@ async function findAttempt(db: Executor, deps: AuthDeps, id: string, now: Date) 
           .as('c'),
       (join) => join.onTrue(),
     )
-    .select(['a.id', 'a.kind', 'a.secret_hash', 'a.email', 'a.user_id', 'a.expires_at', 'a.failed_count', 'a.voided_at', 'a.consumed_at', 'c.code_hash'])
-    .where('a.id', '=', id)
-    .execute();
+    .select(attemptColumns.map((c) => (c === 'code_hash' ? 'c.code_hash' : (`a.${c}` as const))))
+    .where('a.id', '=', id);
+  return { query, columns: attemptColumns };
+}
+
+type AttemptRow = Pick<Selectable<SignInAttemptsTable>, Exclude<(typeof attemptColumns)[number], 'code_hash'>> & { code_hash: Uint8Array | null };
+
+type Attempt = NonNullable<ReturnType<typeof attemptFrom>>;
+
+function attemptFrom(rows: AttemptRow[]) {
   const [first] = rows;
   if (!first) return null;
   return {

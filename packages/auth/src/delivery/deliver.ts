@@ -74,6 +74,8 @@ function logOutcome(deps: AuthDeps, { row, result, kind, nextAttemptAt }: Outcom
   else deps.log({ event: 'email not delivered', outboxId: row.id, status: kind, error: result.error });
 }
 
+const claimedColumns = ['id', 'kind', 'recipient', 'subject', 'text_body', 'html_body', 'user_id', 'attempts', 'not_after'] as const;
+
 /** Gives up on pending emails whose deadline passed (scrubbing their bodies) and claims due ones, in one statement. */
 async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions): Promise<{ claimed: ClaimedEmail[]; expired: number }> {
   const unlocked = sql<boolean>`(locked_until is null or locked_until <= ${now})`;
@@ -100,11 +102,12 @@ async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions)
         .forUpdate()
         .skipLocked(),
     )
-    .returning(['id', 'kind', 'recipient', 'subject', 'text_body', 'html_body', 'user_id', 'attempts', 'not_after']);
+    .returning(claimedColumns);
   // One row even when nothing is claimed, to carry the count of expired emails.
   const { rows } = await sql<Partial<ClaimedEmail> & { expired: number }>`
     with expired as (${expired}), claimed as (${claimed})
-    select claimed.*, counted.expired from (select count(*)::int as expired from expired) as counted left join claimed on true`.execute(db);
+    select ${sql.join(claimedColumns.map((c) => sql.ref(`claimed.${c}`)))}, counted.expired
+    from (select count(expired.id)::int as expired from expired) as counted left join claimed on true`.execute(db);
   const claimedRows = rows.filter((r): r is ClaimedEmail & { expired: number } => r.id != null);
   // Oldest first, as queued (an update returns its rows in no particular order).
   claimedRows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));

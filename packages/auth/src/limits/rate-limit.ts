@@ -1,4 +1,4 @@
-import { type RawBuilder, sql } from 'kysely';
+import { type Expression, type RawBuilder, sql } from 'kysely';
 import type { Executor } from '../users/user';
 
 /** At most `limit` events per `windowSeconds`, with the allowance refilling steadily. */
@@ -14,6 +14,8 @@ export interface LimitCheck {
   key: string;
   rule: LimitRule;
   mode: 'consume' | 'peek';
+  /** SQL condition, evaluated in the same statement, for the check to apply at all (else it admits). */
+  onlyIf?: RawBuilder<boolean>;
 }
 
 /*
@@ -32,36 +34,65 @@ function interval(rule: LimitRule): number {
  */
 export async function checkLimits(db: Executor, checks: readonly LimitCheck[], now: Date): Promise<LimitDecision> {
   if (checks.length === 0) return { ok: true };
+  const chain = limitChain(checks, now);
+  const { rows } = await sql<Record<string, unknown>>`${chain.with} select ${sql.join(chain.columns)}`.execute(db);
+  return chain.decideFrom(rows[0] ?? {});
+}
+
+/**
+ * `checkLimits`, and in the same statement a read that does not depend on the decision (one round
+ * trip instead of two on a hot path). `read` names its columns; a row whose first column is null
+ * means the read found nothing.
+ */
+export async function checkLimitsAndRead<Row>(
+  db: Executor,
+  checks: readonly LimitCheck[],
+  now: Date,
+  read: { query: Expression<unknown>; columns: ReadonlyArray<keyof Row & string> },
+): Promise<{ decision: LimitDecision; rows: Row[] }> {
+  const chain = limitChain(checks, now);
+  const readColumns = read.columns.map((c) => sql.ref(`found.${c}`));
+  const { rows } = await sql<Record<string, unknown>>`
+    ${chain.with}
+    select ${sql.join([...chain.columns, ...readColumns])} from (select 1) as one left join lateral (${read.query}) as found on true`.execute(db);
+  const first = read.columns[0]!;
+  return { decision: chain.decideFrom(rows[0] ?? {}), rows: rows.filter((r) => r[first] != null) as Row[] };
+}
+
+function limitChain(checks: readonly LimitCheck[], now: Date) {
   const at = sql`${now}::timestamptz`;
   const admittedSoFar: RawBuilder<unknown>[] = [];
-  const steps = checks.map((check, i) => {
+  const ctes: RawBuilder<unknown>[] = [];
+  const columns: RawBuilder<unknown>[] = [];
+  checks.forEach((check, i) => {
     const step = sql`make_interval(secs => ${interval(check.rule)})`;
     const fits = (tat: RawBuilder<unknown>) => sql`greatest(${tat}, ${at}) + ${step} <= ${at} + make_interval(secs => ${check.rule.windowSeconds})`;
     const name = sql.id(`limit_${i}`);
-    const guard = admittedSoFar.length > 0 ? sql`where ${sql.join(admittedSoFar, sql` and `)}` : sql``;
-    const cte =
+    const guards = [...admittedSoFar, ...(check.onlyIf ? [check.onlyIf] : [])];
+    const where = guards.length > 0 ? sql`where ${sql.join(guards, sql` and `)}` : sql``;
+    ctes.push(
       check.mode === 'consume'
         ? sql`${name} as (
-            insert into rate_limits as r (key, tat) select ${check.key}, ${at} + ${step} ${guard}
+            insert into rate_limits as r (key, tat) select ${check.key}, ${at} + ${step} ${where}
             on conflict (key) do update set tat = greatest(r.tat, ${at}) + ${step} where ${fits(sql`r.tat`)}
             returning 1)`
-        : sql`${name} as (select 1 where not exists (select 1 from rate_limits where key = ${check.key} and not ${fits(sql`tat`)}))`;
-    admittedSoFar.push(sql`exists (select 1 from ${name})`);
-    return { cte, admitted: sql`exists (select 1 from ${name}) as ${sql.id(`admitted_${i}`)}` };
+        : sql`${name} as (select 1 where not exists (select 1 from rate_limits where key = ${check.key} and not ${fits(sql`tat`)}))`,
+    );
+    const admitted = check.onlyIf ? sql`(exists (select 1 from ${name}) or not ${check.onlyIf})` : sql`exists (select 1 from ${name})`;
+    admittedSoFar.push(admitted);
+    // tat as it was before this statement: for the refused check, the value that refused it.
+    columns.push(sql`${admitted} as ${sql.id(`admitted_${i}`)}`, sql`(select tat from rate_limits where key = ${check.key}) as ${sql.id(`tat_${i}`)}`);
   });
-  // tat as it was before this statement: for the refused check, the value that refused it.
-  const tats = checks.map((check, i) => sql`(select tat from rate_limits where key = ${check.key}) as ${sql.id(`tat_${i}`)}`);
-  const result = await sql<Record<string, boolean | Date | null>>`
-    with ${sql.join(steps.map((s) => s.cte))}
-    select ${sql.join([...steps.map((s) => s.admitted), ...tats])}`.execute(db);
-  const row = result.rows[0] ?? {};
-  const refused = checks.findIndex((_, i) => row[`admitted_${i}`] !== true);
-  if (refused === -1) return { ok: true };
-  const check = checks[refused]!;
-  const tat = row[`tat_${refused}`];
-  const decision = tat instanceof Date ? decide(tat, check.rule, now) : null;
-  // The row changed while this statement ran; waiting one step is always enough.
-  return decision && !decision.ok ? decision : { ok: false, retryAfterSeconds: Math.ceil(interval(check.rule)) };
+  const decideFrom = (row: Record<string, unknown>): LimitDecision => {
+    const refused = checks.findIndex((_, i) => row[`admitted_${i}`] !== true);
+    if (refused === -1) return { ok: true };
+    const check = checks[refused]!;
+    const tat = row[`tat_${refused}`];
+    const decision = tat instanceof Date ? decide(tat, check.rule, now) : null;
+    // The row changed while this statement ran; waiting one step is always enough.
+    return decision && !decision.ok ? decision : { ok: false, retryAfterSeconds: Math.ceil(interval(check.rule)) };
+  };
+  return { with: ctes.length > 0 ? sql`with ${sql.join(ctes)}` : sql``, columns, decideFrom };
 }
 
 /** Records one event for `key` if the rule allows it; otherwise says how long to wait. */

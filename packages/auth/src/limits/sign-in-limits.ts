@@ -1,7 +1,7 @@
 import type { AuthDeps } from '../options';
-import type { Executor } from '../users/user';
+import type { RawBuilder } from 'kysely';
 import { limitNetwork } from './client-ip';
-import { chargeStatement, checkLimits, type LimitCheck, type LimitDecision } from './rate-limit';
+import { chargeStatement, type LimitCheck } from './rate-limit';
 
 /*
  * The sign-in door's limits, by key:
@@ -11,7 +11,8 @@ import { chargeStatement, checkLimits, type LimitCheck, type LimitDecision } fro
  *   verify-ip:<network>    verifies per 10 minutes from one network (60)
  *   wrong:<email>          wrong codes per hour across all attempts (10); a new code does not reset it
  *   wrong-day:<email>      wrong codes per day across all attempts (20)
- * Each door asks its limits in one statement, the network's first: a refused network spends nothing else.
+ * Each door asks its limits in one statement (with its first read), the network's first: a refused
+ * network spends nothing else.
  */
 
 function networkCheck(key: 'code-ip' | 'verify-ip', ip: string | null, rule: LimitCheck['rule']): LimitCheck[] {
@@ -20,24 +21,25 @@ function networkCheck(key: 'code-ip' | 'verify-ip', ip: string | null, rule: Lim
 }
 
 /**
- * Counts a code request against the client's network, then the email's cooldown and hourly
- * allowance. `email` is null for a request that will send nothing (only the network counts).
+ * A code request's checks: the client's network, then the email's cooldown and hourly allowance.
+ * `forEmailOnlyIf` is an SQL condition for the email's checks to apply (a request that sends
+ * nothing need not spend them).
  */
-export function admitCodeRequest(db: Executor, deps: AuthDeps, ip: string | null, email: string | null, now: Date): Promise<LimitDecision> {
+export function codeRequestChecks(deps: AuthDeps, ip: string | null, email: string, forEmailOnlyIf?: RawBuilder<boolean>): LimitCheck[] {
   const { code, limits } = deps.options;
-  const forEmail: LimitCheck[] = email ? [{ key: `code:${email}`, rule: limits.codesPerEmail, mode: 'consume' }] : [];
-  if (email && code.resendCooldownSeconds > 0) {
-    forEmail.unshift({ key: `code-cooldown:${email}`, rule: { limit: 1, windowSeconds: code.resendCooldownSeconds }, mode: 'consume' });
-  }
-  return checkLimits(db, [...networkCheck('code-ip', ip, limits.codesPerIp), ...forEmail], now);
+  const onlyIf = forEmailOnlyIf ? { onlyIf: forEmailOnlyIf } : {};
+  const cooldown: LimitCheck[] =
+    code.resendCooldownSeconds > 0
+      ? [{ key: `code-cooldown:${email}`, rule: { limit: 1, windowSeconds: code.resendCooldownSeconds }, mode: 'consume', ...onlyIf }]
+      : [];
+  return [...networkCheck('code-ip', ip, limits.codesPerIp), ...cooldown, { key: `code:${email}`, rule: limits.codesPerEmail, mode: 'consume', ...onlyIf }];
 }
 
 /**
- * Counts a verify against the client's network (every verify, whatever it carries), then refuses it
- * if the email has had too many wrong codes lately (this hour or this day). `email` is null when the
- * request names none that parses.
+ * A verify's checks: the client's network (every verify counts, whatever it carries), then whether
+ * the email has had too many wrong codes lately (this hour or this day), if the request names one.
  */
-export function admitVerify(db: Executor, deps: AuthDeps, ip: string | null, email: string | null, now: Date): Promise<LimitDecision> {
+export function verifyChecks(deps: AuthDeps, ip: string | null, email: string | null): LimitCheck[] {
   const { limits } = deps.options;
   const wrongCodes: LimitCheck[] = email
     ? [
@@ -45,7 +47,7 @@ export function admitVerify(db: Executor, deps: AuthDeps, ip: string | null, ema
         { key: `wrong-day:${email}`, rule: limits.wrongCodesPerEmailPerDay, mode: 'peek' },
       ]
     : [];
-  return checkLimits(db, [...networkCheck('verify-ip', ip, limits.verifiesPerIp), ...wrongCodes], now);
+  return [...networkCheck('verify-ip', ip, limits.verifiesPerIp), ...wrongCodes];
 }
 
 /** The statement that records a wrong code against the email, hourly and daily. */

@@ -18,7 +18,10 @@ export const userFields = ['id', 'email', 'role', 'status', 'timezone'] as const
 /** The same columns, qualified for queries that join users to another table. */
 export const userColumns = ['users.id', 'users.email', 'users.role', 'users.status', 'users.timezone'] as const;
 
-export function userRowToUser(row: Pick<UserRow, 'id' | 'email' | 'role' | 'status' | 'timezone'>): User {
+/** The columns a User is made from. */
+export type UserFields = Pick<UserRow, (typeof userFields)[number]>;
+
+export function userRowToUser(row: UserFields): User {
   return { id: row.id, email: row.email, role: row.role, status: row.status, timezone: row.timezone };
 }
 
