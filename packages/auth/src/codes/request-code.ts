@@ -42,7 +42,8 @@ export type RequestCodeResult =
  * but no email is sent and nothing can verify.
  *
  * Two statements on the usual path (the limits with the user, then the attempt, code, email and
- * audit row written together), two more to renew a live attempt; see docs/performance.md.
+ * audit row written together), and one more to read the attempt a browser's cookie names, if it
+ * brings one; see docs/performance.md.
  */
 export async function requestCode(db: Database, deps: AuthDeps, input: RequestCodeInput): Promise<RequestCodeResult> {
   const parsed = parseEmail(input.email);
