@@ -38,6 +38,8 @@ export async function recordAudit(db: Executor, event: AuditEvent): Promise<void
   await db.insertInto('audit_events').values(auditRow(event)).execute();
 }
 
+export const AUDIT_COLUMNS = ['type', 'actor_user_id', 'subject_user_id', 'email', 'ip', 'user_agent', 'data', 'created_at'] as const;
+
 /** The row an event is stored as, for statements that write it together with the change. */
 export function auditRow(event: AuditEvent) {
   return {
@@ -49,5 +51,5 @@ export function auditRow(event: AuditEvent) {
     user_agent: event.meta?.userAgent ?? null,
     data: JSON.stringify(event.data ?? {}),
     created_at: event.at,
-  } satisfies Insertable<AuditEventsTable>;
+  } satisfies Insertable<AuditEventsTable> & Record<(typeof AUDIT_COLUMNS)[number], unknown>;
 }

@@ -1,14 +1,15 @@
 import type { AttemptKind, Database } from '@app/db';
-import { type RawBuilder, sql } from 'kysely';
-import { auditRow } from '../audit/audit';
-import { queuedEmail } from '../delivery/outbox';
+import { sql } from 'kysely';
+import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
+import { OUTBOX_COLUMNS, queuedEmail } from '../delivery/outbox';
 import { parseEmail } from '../email-address';
 import { signInCodeEmail } from '../emails/sign-in-code-email';
-import { checkLimitsAndRead } from '../limits/rate-limit';
+import { checkLimitsAndRead, type Fragment } from '../limits/rate-limit';
 import { codeRequestChecks } from '../limits/sign-in-limits';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
-import { insertForEach } from '../sql/insert-for-each';
+import { compiledStatement, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
+import { insertForEach, insertRow } from '../sql/insert-for-each';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
 import { type Executor, type User, type UserFields, userFields, userRowToUser } from '../users/user';
 import { generateCode, hashCode } from './code';
@@ -53,12 +54,12 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   const now = deps.now();
 
   // The user is read in the statement that asks the limits.
-  const { decision, rows } = await checkLimitsAndRead<UserFields>(
-    db,
-    codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)),
-    now,
-    { query: db.selectFrom('users').select(userFields).where('email', '=', email), columns: userFields },
-  );
+  const { decision, rows } = await checkLimitsAndRead<UserFields>(db, codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)), now, {
+    name: 'user-by-email',
+    sql: (slot) => db.selectFrom('users').select(userFields).where('email', '=', slot<string>('email')),
+    values: { email },
+    columns: userFields,
+  });
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const user = rows[0] ? userRowToUser(rows[0]) : null;
   const kind = attemptKindFor(user, options.signup);
@@ -87,39 +88,57 @@ interface Issue {
   attempt: { id: string; token: string } | null;
 }
 
+const ATTEMPT_COLUMNS = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'created_at', 'expires_at', 'last_code_sent_at', 'ip', 'user_agent'] as const;
+const CODE_COLUMNS = ['attempt_id', 'code_hash', 'created_at', 'expires_at'] as const;
+
 /**
- * Writes the code with its attempt (new, or renewed while still live), its email and its audit row
- * in one statement, so they are stored together or not at all. A renewed attempt that has died
- * since it was read (verified or voided by another request) writes nothing and gives null.
+ * The attempt (new, or renewed while still live), its code, its email and its audit row, written
+ * by one statement, so they are stored together or not at all. A decoy stores a code too and runs
+ * the same statement, so every path does the same work; it just queues no email.
+ */
+const writeCodeStatement = compiledStatement<'new' | 'renew', { outbox_id: string | null }>((db, slot, shape) => {
+  const attempt =
+    shape === 'new'
+      ? sql`${insertRow('sign_in_attempts', slotRow(slot, 'attempt', ATTEMPT_COLUMNS))} returning id`
+      : db
+          .updateTable('sign_in_attempts')
+          .set({ last_code_sent_at: slot('now'), expires_at: slot('expiresAt') })
+          .where('id', '=', slot<string>('attemptId'))
+          .where('consumed_at', 'is', null)
+          .where('voided_at', 'is', null)
+          .where('expires_at', '>', slot<Date>('now'))
+          .returning('id');
+  return sql`
+    with attempt as (${attempt}),
+      code as (${insertForEach('attempt', 'sign_in_codes', slotRow(slot, 'code', CODE_COLUMNS))}),
+      outbox as (${insertForEach('attempt', 'email_outbox', slotRow(slot, 'email', OUTBOX_COLUMNS), slot('sendsEmail'))} returning id),
+      audit as (${insertForEach('attempt', 'audit_events', slotRow(slot, 'audit', AUDIT_COLUMNS))})
+    select (select id from outbox) as outbox_id from attempt`;
+});
+
+/**
+ * Writes the code with its attempt, email and audit row (`writeCodeStatement`). A renewed attempt
+ * that has died since it was read (verified or voided by another request) writes nothing and gives
+ * null.
  */
 async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<CodeRequested | null> {
   const { options } = deps;
   const token = issue.attempt ? null : generateToken(deps.randomBytes);
-  const attempt = token
-    ? db
-        .insertInto('sign_in_attempts')
-        .values({
-          id: token.id,
-          kind: issue.kind,
-          secret_hash: hashSecret(token.secret),
-          email: issue.email,
-          user_id: issue.userId,
-          created_at: issue.now,
-          expires_at: issue.expiresAt,
-          last_code_sent_at: issue.now,
-          ip: issue.input.meta.ip,
-          user_agent: issue.input.meta.userAgent,
-        })
-        .returning('id')
-    : db
-        .updateTable('sign_in_attempts')
-        .set({ last_code_sent_at: issue.now, expires_at: issue.expiresAt })
-        .where('id', '=', issue.attempt!.id)
-        .where('consumed_at', 'is', null)
-        .where('voided_at', 'is', null)
-        .where('expires_at', '>', issue.now)
-        .returning('id');
   const attemptId = token?.id ?? issue.attempt!.id;
+  const attempt = token
+    ? rowValues('attempt', {
+        id: token.id,
+        kind: issue.kind,
+        secret_hash: hashSecret(token.secret),
+        email: issue.email,
+        user_id: issue.userId,
+        created_at: issue.now,
+        expires_at: issue.expiresAt,
+        last_code_sent_at: issue.now,
+        ip: issue.input.meta.ip,
+        user_agent: issue.input.meta.userAgent,
+      } satisfies Record<(typeof ATTEMPT_COLUMNS)[number], unknown>)
+    : { attemptId, now: issue.now, expiresAt: issue.expiresAt };
   const email = queuedEmail({
     kind: 'sign_in_code',
     recipient: issue.email,
@@ -137,14 +156,13 @@ async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<Co
     at: issue.now,
   });
   const code = { attempt_id: attemptId, code_hash: hashCode(options.secret, attemptId, issue.code), created_at: issue.now, expires_at: issue.expiresAt };
-  // A decoy stores a code too and runs the same statement, so every path does the same work; it
-  // just queues no email, and nobody ever sees its code.
-  const { rows } = await sql<{ outbox_id: string | null }>`
-    with attempt as (${attempt}),
-      code as (${insertForEach('attempt', 'sign_in_codes', code)}),
-      outbox as (${insertForEach('attempt', 'email_outbox', email, issue.kind !== 'decoy')} returning id),
-      audit as (${insertForEach('attempt', 'audit_events', audit)})
-    select (select id from outbox) as outbox_id from attempt`.execute(db);
+  const rows = await writeCodeStatement(db, token ? 'new' : 'renew', {
+    ...attempt,
+    ...rowValues('code', code satisfies Record<(typeof CODE_COLUMNS)[number], unknown>),
+    ...rowValues('email', email),
+    ...rowValues('audit', audit),
+    sendsEmail: issue.kind !== 'decoy',
+  });
   if (rows.length === 0) return null;
   return {
     ok: true,
@@ -161,12 +179,12 @@ async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<Co
  * the database): only then are the email's allowances spent. With registration not revealed every
  * request looks alike, so every one spends them.
  */
-function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): RawBuilder<boolean> | undefined {
+function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean> | undefined {
   if (!options.revealUnregistered) return undefined;
-  const users = db.selectFrom('users').select('id').where('email', '=', email);
+  const users = (slot: SlotOf) => db.selectFrom('users').select('id').where('email', '=', slot<string>('email'));
   return options.signup === 'open'
-    ? sql<boolean>`not exists (${users.where('status', '=', 'deactivated')})`
-    : sql<boolean>`exists (${users.where('status', '!=', 'deactivated')})`;
+    ? { name: 'unless-deactivated', sql: (slot) => sql<boolean>`not exists (${users(slot).where('status', '=', sql.lit('deactivated'))})`, values: { email } }
+    : { name: 'if-registered', sql: (slot) => sql<boolean>`exists (${users(slot).where('status', '!=', sql.lit('deactivated'))})`, values: { email } };
 }
 
 function attemptKindFor(user: User | null, signup: AuthDeps['options']['signup']): AttemptKind {

@@ -1,12 +1,13 @@
 import type { Database, SignInAttemptsTable } from '@app/db';
 import { type Selectable, sql } from 'kysely';
-import { auditRow } from '../audit/audit';
+import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
 import { parseEmail } from '../email-address';
-import { checkLimits, checkLimitsAndRead } from '../limits/rate-limit';
+import { checkLimits, checkLimitsAndRead, type LimitRead } from '../limits/rate-limit';
 import { verifyChecks, wrongCodeCharge } from '../limits/sign-in-limits';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
-import { invalidateSessionToken, newSession } from '../sessions/session';
+import { invalidateSessionToken, newSession, SESSION_COLUMNS } from '../sessions/session';
+import { compiledStatement, rowValues, slotRow } from '../sql/compiled-statement';
 import { insertForEach } from '../sql/insert-for-each';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
@@ -82,24 +83,29 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
 const attemptColumns = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'voided_at', 'consumed_at', 'code_hash'] as const;
 
 /** The attempt with the hashes of its most recent live codes: one row per code (at least one). */
-function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: Date) {
-  const query = db
-    .selectFrom('sign_in_attempts as a')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('sign_in_codes')
-          .select('code_hash')
-          .whereRef('attempt_id', '=', 'a.id')
-          .where('expires_at', '>', now)
-          .orderBy('id', 'desc')
-          .limit(deps.options.code.validCodesPerAttempt)
-          .as('c'),
-      (join) => join.onTrue(),
-    )
-    .select(attemptColumns.map((c) => (c === 'code_hash' ? 'c.code_hash' : (`a.${c}` as const))))
-    .where('a.id', '=', id);
-  return { query, columns: attemptColumns };
+function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: Date): LimitRead<AttemptRow> {
+  return {
+    name: 'attempt-with-codes',
+    sql: (slot) =>
+      db
+        .selectFrom('sign_in_attempts as a')
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('sign_in_codes')
+              .select('code_hash')
+              .whereRef('attempt_id', '=', 'a.id')
+              .where('expires_at', '>', slot<Date>('now'))
+              .orderBy('id', 'desc')
+              .limit(slot<number>('validCodes'))
+              .as('c'),
+          (join) => join.onTrue(),
+        )
+        .select(attemptColumns.map((c) => (c === 'code_hash' ? 'c.code_hash' : (`a.${c}` as const))))
+        .where('a.id', '=', slot<string>('attemptId')),
+    values: { now, validCodes: deps.options.code.validCodesPerAttempt, attemptId: id },
+    columns: attemptColumns,
+  };
 }
 
 type AttemptRow = Pick<Selectable<SignInAttemptsTable>, Exclude<(typeof attemptColumns)[number], 'code_hash'>> & { code_hash: Uint8Array | null };
@@ -127,17 +133,12 @@ function attemptFrom(rows: AttemptRow[]) {
  * signs the user in and creates the session, with its audit row, in one statement. An invited
  * user becomes active on their first sign-in; a deactivated one gets no session.
  */
-async function signIn(
-  db: Executor,
-  deps: AuthDeps,
-  s: { attempt: Attempt; userId: string; timezone: string; meta: RequestMeta; now: Date },
-): Promise<VerifyCodeResult> {
-  const { attempt, userId, now } = s;
-  const created = newSession(deps, userId, s.meta);
+const signInStatement = compiledStatement<'sign-in', Parameters<typeof userRowToUser>[0]>((db, slot) => {
+  const now = slot<Date>('now');
   const claimed = db
     .updateTable('sign_in_attempts')
     .set({ consumed_at: now })
-    .where('id', '=', attempt.id)
+    .where('id', '=', slot<string>('attemptId'))
     .where('consumed_at', 'is', null)
     .where('voided_at', 'is', null)
     .where('expires_at', '>', now)
@@ -148,13 +149,28 @@ async function signIn(
       status: sql`case when status = 'invited' then 'active' else status end`,
       activated_at: sql`coalesce(activated_at, ${now})`,
       last_sign_in_at: now,
-      timezone: s.timezone,
+      timezone: slot<string>('timezone'),
       updated_at: now,
     })
-    .where('id', '=', userId)
-    .where('status', '!=', 'deactivated')
+    .where('id', '=', slot<string>('userId'))
+    .where('status', '!=', sql.lit('deactivated'))
     .where(sql<boolean>`exists (select 1 from claimed)`)
     .returning(['id', 'email', 'role', 'status', 'timezone']);
+  return sql`
+    with claimed as (${claimed}),
+      signed_in as (${signedIn}),
+      session as (${insertForEach('signed_in', 'sessions', slotRow(slot, 'session', SESSION_COLUMNS))}),
+      audit as (${insertForEach('signed_in', 'audit_events', slotRow(slot, 'audit', AUDIT_COLUMNS))})
+    select id, email, role, status, timezone from signed_in`;
+});
+
+async function signIn(
+  db: Executor,
+  deps: AuthDeps,
+  s: { attempt: Attempt; userId: string; timezone: string; meta: RequestMeta; now: Date },
+): Promise<VerifyCodeResult> {
+  const { attempt, userId, now } = s;
+  const created = newSession(deps, userId, s.meta);
   const audit = auditRow({
     type: 'sign_in_succeeded',
     actorUserId: userId,
@@ -164,13 +180,14 @@ async function signIn(
     data: { method: 'email_code', signUp: attempt.kind === 'sign_up' },
     at: now,
   });
-  const { rows } = await sql<Parameters<typeof userRowToUser>[0]>`
-    with claimed as (${claimed}),
-      signed_in as (${signedIn}),
-      session as (${insertForEach('signed_in', 'sessions', created.row)}),
-      audit as (${insertForEach('signed_in', 'audit_events', audit)})
-    select id, email, role, status, timezone from signed_in`.execute(db);
-  const [user] = rows;
+  const [user] = await signInStatement(db, 'sign-in', {
+    now,
+    attemptId: attempt.id,
+    userId,
+    timezone: s.timezone,
+    ...rowValues('session', created.row),
+    ...rowValues('audit', audit),
+  });
   if (!user) return fail('invalid_or_expired_code');
   return {
     ok: true,

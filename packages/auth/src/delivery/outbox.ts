@@ -19,6 +19,8 @@ export async function enqueueEmail(db: Executor, email: QueuedEmail): Promise<st
   return row.id;
 }
 
+export const OUTBOX_COLUMNS = ['kind', 'recipient', 'subject', 'text_body', 'html_body', 'user_id', 'created_at', 'not_after', 'next_attempt_at'] as const;
+
 /** The outbox row an email is queued as, for statements that write it together with its cause. */
 export function queuedEmail(email: QueuedEmail) {
   return {
@@ -31,5 +33,5 @@ export function queuedEmail(email: QueuedEmail) {
     created_at: email.now,
     not_after: email.notAfter,
     next_attempt_at: email.now,
-  } satisfies Insertable<EmailOutboxTable>;
+  } satisfies Insertable<EmailOutboxTable> & Record<(typeof OUTBOX_COLUMNS)[number], unknown>;
 }

@@ -1,4 +1,5 @@
 import { type Expression, type RawBuilder, sql } from 'kysely';
+import { compiledStatementOf, type SlotOf } from '../sql/compiled-statement';
 import type { Executor } from '../users/user';
 
 /** At most `limit` events per `windowSeconds`, with the allowance refilling steadily. */
@@ -14,8 +15,18 @@ export interface LimitCheck {
   key: string;
   rule: LimitRule;
   mode: 'consume' | 'peek';
-  /** SQL condition, evaluated in the same statement, for the check to apply at all (else it admits). */
-  onlyIf?: RawBuilder<boolean>;
+  /** A condition, evaluated in the same statement, for the check to apply at all (else it admits). */
+  onlyIf?: Fragment<boolean>;
+}
+
+/**
+ * A piece of SQL written with slots (so the statement it joins is compiled once, see
+ * `compiledStatement`) and the values for them. `name` tells apart pieces that differ.
+ */
+export interface Fragment<T> {
+  name: string;
+  sql: (slot: SlotOf) => Expression<T>;
+  values: Record<string, unknown>;
 }
 
 /*
@@ -34,65 +45,84 @@ function interval(rule: LimitRule): number {
  */
 export async function checkLimits(db: Executor, checks: readonly LimitCheck[], now: Date): Promise<LimitDecision> {
   if (checks.length === 0) return { ok: true };
-  const chain = limitChain(checks, now);
-  const { rows } = await sql<Record<string, unknown>>`${chain.with} select ${sql.join(chain.columns)}`.execute(db);
-  return chain.decideFrom(rows[0] ?? {});
+  return (await checkLimitsAndRead(db, checks, now)).decision;
+}
+
+/** A read to make in the statement that asks the limits: its query (a fragment) and its columns. */
+export interface LimitRead<Row> extends Fragment<unknown> {
+  /** The read's columns; a row whose first column is null means the read found nothing. */
+  columns: ReadonlyArray<keyof Row & string>;
 }
 
 /**
  * `checkLimits`, and in the same statement a read that does not depend on the decision (one round
- * trip instead of two on a hot path). `read` names its columns; a row whose first column is null
- * means the read found nothing.
+ * trip instead of two on a hot path).
  */
 export async function checkLimitsAndRead<Row>(
   db: Executor,
   checks: readonly LimitCheck[],
   now: Date,
-  read: { query: Expression<unknown>; columns: ReadonlyArray<keyof Row & string> },
+  read?: LimitRead<Row>,
 ): Promise<{ decision: LimitDecision; rows: Row[] }> {
-  const chain = limitChain(checks, now);
-  const readColumns = read.columns.map((c) => sql.ref(`found.${c}`));
-  const { rows } = await sql<Record<string, unknown>>`
-    ${chain.with}
-    select ${sql.join([...chain.columns, ...readColumns])} from (select 1) as one left join lateral (${read.query}) as found on true`.execute(db);
-  const first = read.columns[0]!;
-  return { decision: chain.decideFrom(rows[0] ?? {}), rows: rows.filter((r) => r[first] != null) as Row[] };
+  const values: Record<string, unknown> = { now, ...read?.values };
+  checks.forEach((check, i) => {
+    Object.assign(values, { [`key${i}`]: check.key, [`step${i}`]: interval(check.rule), [`window${i}`]: check.rule.windowSeconds }, check.onlyIf?.values);
+  });
+  const rows = await limitsStatement(db, { checks, read }, values);
+  const first = read?.columns[0];
+  return { decision: decide(checks, rows[0] ?? {}, now), rows: first ? (rows.filter((r) => r[first] != null) as Row[]) : [] };
 }
 
-function limitChain(checks: readonly LimitCheck[], now: Date) {
-  const at = sql`${now}::timestamptz`;
-  const admittedSoFar: RawBuilder<unknown>[] = [];
-  const ctes: RawBuilder<unknown>[] = [];
-  const columns: RawBuilder<unknown>[] = [];
-  checks.forEach((check, i) => {
-    const step = sql`make_interval(secs => ${interval(check.rule)})`;
-    const fits = (tat: RawBuilder<unknown>) => sql`greatest(${tat}, ${at}) + ${step} <= ${at} + make_interval(secs => ${check.rule.windowSeconds})`;
-    const name = sql.id(`limit_${i}`);
-    const guards = [...admittedSoFar, ...(check.onlyIf ? [check.onlyIf] : [])];
-    const where = guards.length > 0 ? sql`where ${sql.join(guards, sql` and `)}` : sql``;
-    ctes.push(
-      check.mode === 'consume'
-        ? sql`${name} as (
-            insert into rate_limits as r (key, tat) select ${check.key}, ${at} + ${step} ${where}
-            on conflict (key) do update set tat = greatest(r.tat, ${at}) + ${step} where ${fits(sql`r.tat`)}
-            returning 1)`
-        : sql`${name} as (select 1 where not exists (select 1 from rate_limits where key = ${check.key} and not ${fits(sql`tat`)}))`,
-    );
-    const admitted = check.onlyIf ? sql`(exists (select 1 from ${name}) or not ${check.onlyIf})` : sql`exists (select 1 from ${name})`;
-    admittedSoFar.push(admitted);
-    // tat as it was before this statement: for the refused check, the value that refused it.
-    columns.push(sql`${admitted} as ${sql.id(`admitted_${i}`)}`, sql`(select tat from rate_limits where key = ${check.key}) as ${sql.id(`tat_${i}`)}`);
-  });
-  const decideFrom = (row: Record<string, unknown>): LimitDecision => {
-    const refused = checks.findIndex((_, i) => row[`admitted_${i}`] !== true);
-    if (refused === -1) return { ok: true };
-    const check = checks[refused]!;
-    const tat = row[`tat_${refused}`];
-    const decision = tat instanceof Date ? decide(tat, check.rule, now) : null;
-    // The row changed while this statement ran; waiting one step is always enough.
-    return decision && !decision.ok ? decision : { ok: false, retryAfterSeconds: Math.ceil(interval(check.rule)) };
-  };
-  return { with: ctes.length > 0 ? sql`with ${sql.join(ctes)}` : sql``, columns, decideFrom };
+interface LimitsShape {
+  checks: readonly LimitCheck[];
+  read: { name: string; sql: Fragment<unknown>['sql']; columns: readonly string[] } | undefined;
+}
+
+const limitsStatement = compiledStatementOf<LimitsShape, Record<string, unknown>>(
+  ({ checks, read }) => `limits:${checks.map((c) => c.mode + (c.onlyIf ? `?${c.onlyIf.name}` : '')).join(',')}:${read?.name ?? ''}`,
+  (db, slot, { checks, read }) => {
+    const now = sql`${slot('now')}::timestamptz`;
+    const admittedSoFar: RawBuilder<unknown>[] = [];
+    const ctes: RawBuilder<unknown>[] = [];
+    const columns: RawBuilder<unknown>[] = [];
+    checks.forEach((check, i) => {
+      const key = slot(`key${i}`);
+      const step = sql`make_interval(secs => ${slot(`step${i}`)})`;
+      const fits = (tat: RawBuilder<unknown>) => sql`greatest(${tat}, ${now}) + ${step} <= ${now} + make_interval(secs => ${slot(`window${i}`)})`;
+      const name = sql.id(`limit_${i}`);
+      const onlyIf = check.onlyIf?.sql(slot);
+      const guards = [...admittedSoFar, ...(onlyIf ? [onlyIf] : [])];
+      const where = guards.length > 0 ? sql`where ${sql.join(guards, sql` and `)}` : sql``;
+      ctes.push(
+        check.mode === 'consume'
+          ? sql`${name} as (
+              insert into rate_limits as r (key, tat) select ${key}, ${now} + ${step} ${where}
+              on conflict (key) do update set tat = greatest(r.tat, ${now}) + ${step} where ${fits(sql`r.tat`)}
+              returning 1)`
+          : sql`${name} as (select 1 where not exists (select 1 from rate_limits where key = ${key} and not ${fits(sql`tat`)}))`,
+      );
+      const admitted = onlyIf ? sql`(exists (select 1 from ${name}) or not ${onlyIf})` : sql`exists (select 1 from ${name})`;
+      admittedSoFar.push(admitted);
+      // tat as it was before this statement: for the refused check, the value that refused it.
+      columns.push(sql`${admitted} as ${sql.id(`admitted_${i}`)}`, sql`(select tat from rate_limits where key = ${key}) as ${sql.id(`tat_${i}`)}`);
+    });
+    const withClause = ctes.length > 0 ? sql`with ${sql.join(ctes)}` : sql``;
+    if (!read) return sql`${withClause} select ${sql.join(columns)}`;
+    const readColumns = read.columns.map((c) => sql.ref(`found.${c}`));
+    return sql`
+      ${withClause}
+      select ${sql.join([...columns, ...readColumns])} from (select 1) as one left join lateral (${read.sql(slot)}) as found on true`;
+  },
+);
+
+function decide(checks: readonly LimitCheck[], row: Record<string, unknown>, now: Date): LimitDecision {
+  const refused = checks.findIndex((_, i) => row[`admitted_${i}`] !== true);
+  if (refused === -1) return { ok: true };
+  const check = checks[refused]!;
+  const tat = row[`tat_${refused}`];
+  const decision = tat instanceof Date ? decideTat(tat, check.rule, now) : null;
+  // The row changed while this statement ran; waiting one step is always enough.
+  return decision && !decision.ok ? decision : { ok: false, retryAfterSeconds: Math.ceil(interval(check.rule)) };
 }
 
 /** Records one event for `key` if the rule allows it; otherwise says how long to wait. */
@@ -125,7 +155,7 @@ export function chargeStatement(charges: readonly LimitCharge[], now: Date) {
     on conflict (key) do update set tat = greatest(r.tat, ${now}::timestamptz) + (excluded.tat - ${now}::timestamptz)`;
 }
 
-function decide(tat: Date, rule: LimitRule, now: Date): LimitDecision {
+function decideTat(tat: Date, rule: LimitRule, now: Date): LimitDecision {
   const next = Math.max(tat.getTime(), now.getTime()) + interval(rule) * 1000;
   const allowedUntil = now.getTime() + rule.windowSeconds * 1000;
   if (next <= allowedUntil) return { ok: true };

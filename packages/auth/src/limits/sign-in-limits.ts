@@ -1,7 +1,6 @@
 import type { AuthDeps } from '../options';
-import type { RawBuilder } from 'kysely';
 import { limitNetwork } from './client-ip';
-import { chargeStatement, type LimitCheck } from './rate-limit';
+import { chargeStatement, type Fragment, type LimitCheck } from './rate-limit';
 
 /*
  * The sign-in door's limits, by key:
@@ -25,7 +24,7 @@ function networkCheck(key: 'code-ip' | 'verify-ip', ip: string | null, rule: Lim
  * `forEmailOnlyIf` is an SQL condition for the email's checks to apply (a request that sends
  * nothing need not spend them).
  */
-export function codeRequestChecks(deps: AuthDeps, ip: string | null, email: string, forEmailOnlyIf?: RawBuilder<boolean>): LimitCheck[] {
+export function codeRequestChecks(deps: AuthDeps, ip: string | null, email: string, forEmailOnlyIf?: Fragment<boolean>): LimitCheck[] {
   const { code, limits } = deps.options;
   const onlyIf = forEmailOnlyIf ? { onlyIf: forEmailOnlyIf } : {};
   const cooldown: LimitCheck[] =

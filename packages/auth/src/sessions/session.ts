@@ -30,6 +30,8 @@ export async function createSession(
   return created;
 }
 
+export const SESSION_COLUMNS = ['id', 'secret_hash', 'user_id', 'created_at', 'last_seen_at', 'expires_at', 'absolute_expires_at', 'ip', 'user_agent'] as const;
+
 /** A new session's token, the session, and the row to store it as (for statements that write it with other changes). */
 export function newSession(deps: AuthDeps, userId: string, meta: RequestMeta) {
   const now = deps.now();
@@ -47,7 +49,7 @@ export function newSession(deps: AuthDeps, userId: string, meta: RequestMeta) {
     absolute_expires_at: absoluteExpiresAt,
     ip: meta.ip,
     user_agent: meta.userAgent,
-  } satisfies Insertable<SessionsTable>;
+  } satisfies Insertable<SessionsTable> & Record<(typeof SESSION_COLUMNS)[number], unknown>;
   const session: Session = { id: token.id, userId, createdAt: now, expiresAt, absoluteExpiresAt };
   return { token: token.value, session, row };
 }
