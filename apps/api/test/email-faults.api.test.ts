@@ -120,6 +120,18 @@ describe('a provider that fails for a while', () => {
     await expectDeliveredOnce(requested);
   });
 
+  it('sends the codes that queued up behind a held send in one batch request', async () => {
+    app.postmark.setMode('hang');
+    const seenBefore = app.postmark.requestCount;
+    const first = await requestFor(1);
+    await waitUntil(() => app.postmark.requestCount > seenBefore, 10_000, 'a held send');
+    const queued = await requestFor(3);
+    app.postmark.setMode('ok');
+    await expectDeliveredOnce([...first, ...queued]);
+    // The held send, then one request (POST /email/batch) for the three that queued behind it.
+    expect(app.postmark.requestCount - seenBefore).toBe(2);
+  });
+
   it('answers a code request as fast while the provider hangs as while it works', async () => {
     const emails: string[] = [];
     for (let i = 0; i < 2 * SAMPLES + 3; i++) {
