@@ -21,7 +21,8 @@ export interface LimitCheck {
 
 /**
  * A piece of SQL written with slots (so the statement it joins is compiled once, see
- * `compiledStatement`) and the values for them. `name` tells apart pieces that differ.
+ * `compiledStatement`) and the values for them. `name` tells apart pieces that differ. Slot names
+ * are shared by the whole statement: two pieces may use one name only for one value (e.g. `now`).
  */
 export interface Fragment<T> {
   name: string;

@@ -1,0 +1,53 @@
+import type { SignInAttemptsTable } from '@app/db';
+import type { Selectable } from 'kysely';
+import type { LimitRead } from '../limits/rate-limit';
+import type { AuthDeps } from '../options';
+import type { Executor } from '../users/user';
+
+const attemptColumns = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'voided_at', 'consumed_at', 'code_hash'] as const;
+
+/** The attempt with the hashes of its most recent live codes: one row per code (at least one). */
+export function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: Date): LimitRead<AttemptRow> {
+  return {
+    name: 'attempt-with-codes',
+    sql: (slot) =>
+      db
+        .selectFrom('sign_in_attempts as a')
+        .leftJoinLateral(
+          (eb) =>
+            eb
+              .selectFrom('sign_in_codes')
+              .select('code_hash')
+              .whereRef('attempt_id', '=', 'a.id')
+              .where('expires_at', '>', slot<Date>('now'))
+              .orderBy('id', 'desc')
+              .limit(slot<number>('validCodes'))
+              .as('c'),
+          (join) => join.onTrue(),
+        )
+        .select(attemptColumns.map((c) => (c === 'code_hash' ? 'c.code_hash' : (`a.${c}` as const))))
+        .where('a.id', '=', slot<string>('attemptId')),
+    values: { now, validCodes: deps.options.code.validCodesPerAttempt, attemptId: id },
+    columns: attemptColumns,
+  };
+}
+
+export type AttemptRow = Pick<Selectable<SignInAttemptsTable>, Exclude<(typeof attemptColumns)[number], 'code_hash'>> & { code_hash: Uint8Array | null };
+
+export type Attempt = NonNullable<ReturnType<typeof attemptFrom>>;
+
+export function attemptFrom(rows: AttemptRow[]) {
+  const [first] = rows;
+  if (!first) return null;
+  return {
+    id: first.id,
+    kind: first.kind,
+    secretHash: first.secret_hash,
+    email: first.email,
+    userId: first.user_id,
+    expiresAt: first.expires_at,
+    voidedAt: first.voided_at,
+    consumedAt: first.consumed_at,
+    codeHashes: rows.flatMap((r) => (r.code_hash ? [r.code_hash] : [])),
+  };
+}
