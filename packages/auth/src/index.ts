@@ -25,7 +25,7 @@ export {
 } from './options';
 export { fail, type Failure, type Reason, REASONS } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
-export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, chargeLimits, checkLimits, type LimitCheck } from './limits/rate-limit';
+export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, checkLimits, type LimitCheck } from './limits/rate-limit';
 export { limitNetwork } from './limits/client-ip';
 export {
   createSession,

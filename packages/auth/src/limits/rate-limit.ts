@@ -136,17 +136,15 @@ export function peekLimit(db: Executor, key: string, rule: LimitRule, now: Date)
   return checkLimits(db, [{ key, rule, mode: 'peek' }], now);
 }
 
-/** Records an event against each key whether or not it fits (for failures that already happened). */
-export async function chargeLimits(db: Executor, charges: readonly LimitCharge[], now: Date): Promise<void> {
-  if (charges.length > 0) await chargeStatement(charges, now).execute(db);
-}
-
 export interface LimitCharge {
   key: string;
   rule: LimitRule;
 }
 
-/** The statement `chargeLimits` runs, to embed in a larger one (at least one charge). */
+/**
+ * Records an event against each key whether or not it fits (for failures that already happened):
+ * a statement to embed in a larger one (at least one charge).
+ */
 export function chargeStatement(charges: readonly LimitCharge[], now: Date) {
   const rows = charges.map((c) => sql`(${c.key}, ${interval(c.rule)}::float8)`);
   // excluded.tat - now is the key's own step.

@@ -1,6 +1,7 @@
 import type { Database, SessionsTable } from '@app/db';
-import { type CompiledQuery, createQueryId, type Insertable } from 'kysely';
+import type { Insertable } from 'kysely';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
+import { compiledStatement } from '../sql/compiled-statement';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
 import { type Executor, type User, userColumns, userRowToUser } from '../users/user';
 
@@ -62,7 +63,7 @@ export async function validateSessionToken(db: Database, deps: AuthDeps, tokenVa
   const token = parseToken(tokenValue);
   if (!token) return NO_SESSION;
   const now = deps.now();
-  const [row] = (await db.executeQuery(sessionLookup(db, token.id))).rows;
+  const [row] = await sessionLookup(db, 'by-id', { id: token.id });
   if (!row || !secretMatches(token.secret, row.secret_hash)) return NO_SESSION;
   if (row.expires_at <= now || row.status === 'deactivated') return NO_SESSION;
 
@@ -88,8 +89,12 @@ export async function invalidateSessionToken(db: Executor, tokenValue: unknown):
   return { userId: row.user_id };
 }
 
-function compileSessionLookup(db: Database) {
-  return db
+/**
+ * The session joined to its user, by id. It runs on every signed-in request, so it is built and
+ * compiled once per database and only its parameter changes (docs/performance.md).
+ */
+const sessionLookup = compiledStatement((db, slot) =>
+  db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select([
@@ -100,25 +105,8 @@ function compileSessionLookup(db: Database) {
       'sessions.absolute_expires_at',
       ...userColumns,
     ])
-    .where('sessions.id', '=', '')
-    .compile();
-}
-
-type SessionLookup = ReturnType<typeof compileSessionLookup>;
-const sessionLookups = new WeakMap<Database, SessionLookup>();
-
-/**
- * The session lookup for one id. It runs on every signed-in request, so it is built and compiled
- * once per database and only its parameter changes (docs/performance.md).
- */
-function sessionLookup(db: Database, id: string): SessionLookup {
-  let compiled = sessionLookups.get(db);
-  if (!compiled) {
-    compiled = compileSessionLookup(db);
-    sessionLookups.set(db, compiled);
-  }
-  return { ...compiled, queryId: createQueryId(), parameters: [id] } satisfies CompiledQuery<unknown>;
-}
+    .where('sessions.id', '=', slot<string>('id')),
+);
 
 function minDate(a: Date, b: Date): Date {
   return a <= b ? a : b;

@@ -1,4 +1,4 @@
-import { createQueryId, type CompiledQuery, type RawBuilder } from 'kysely';
+import { type Compilable, createQueryId, type CompiledQuery, type RawBuilder } from 'kysely';
 import type { Executor } from '../users/user';
 
 /** A value's stand-in while a statement is built: it passes through Kysely as one parameter. */
@@ -8,6 +8,9 @@ class Slot {
 
 /** Where the value called `name` goes; typed as the value, so Kysely's builders take it. */
 export type SlotOf = <T = unknown>(name: string) => T;
+
+/** A query builder's statement, or an `sql` template's. */
+type Buildable<Row> = Compilable<Row> | RawBuilder<Row>;
 
 interface Compiled<Row> {
   query: CompiledQuery<Row>;
@@ -26,7 +29,7 @@ interface Compiled<Row> {
  * value would be frozen into every later call), and so is a call whose values do not fill its
  * slots one for one.
  */
-export function compiledStatement<Shape extends string, Row>(build: (db: Executor, slot: SlotOf, shape: Shape) => RawBuilder<Row>) {
+export function compiledStatement<Shape extends string = string, Row = unknown>(build: (db: Executor, slot: SlotOf, shape: Shape) => Buildable<Row>) {
   return compiledStatementOf<Shape, Row>((shape) => shape, build);
 }
 
@@ -35,11 +38,12 @@ export function compiledStatement<Shape extends string, Row>(build: (db: Executo
  * together from): `keyOf` names the shape for the cache, and must tell apart every two shapes that
  * build different statements.
  */
-export function compiledStatementOf<Shape, Row>(keyOf: (shape: Shape) => string, build: (db: Executor, slot: SlotOf, shape: Shape) => RawBuilder<Row>) {
+export function compiledStatementOf<Shape, Row>(keyOf: (shape: Shape) => string, build: (db: Executor, slot: SlotOf, shape: Shape) => Buildable<Row>) {
   const cache = new WeakMap<Executor, Map<string, Compiled<Row>>>();
 
   function compile(db: Executor, shape: Shape, key: string): Compiled<Row> {
-    const query = build(db, (name) => new Slot(name) as never, shape).compile(db);
+    const built = build(db, (name) => new Slot(name) as never, shape);
+    const query = 'isRawBuilder' in built ? built.compile(db) : built.compile();
     const names = query.parameters.map((parameter, i) => {
       if (parameter instanceof Slot) return parameter.name;
       throw new Error(`statement ${key}: parameter $${i + 1} is a fixed value, not a slot`);
