@@ -5,7 +5,7 @@ import type { Browser, BrowserContextOptions, ConsoleMessage, Page } from 'playw
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../apps/api/test/support/test-app';
 import { launchChromium } from './support/chromium';
-import { freePort } from './support/free-port';
+import { freePort } from '../apps/api/test/support/free-port';
 import { signInOnPage } from './support/sign-in-page';
 
 const webDist = resolve(import.meta.dirname, '../apps/web/dist');

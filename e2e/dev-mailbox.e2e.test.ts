@@ -7,7 +7,7 @@ import { loadConfig } from '../apps/api/src/config';
 import type { Logger } from '../apps/api/src/logger';
 import { type RunningServer, startServer } from '../apps/api/src/server';
 import { launchChromium } from './support/chromium';
-import { freePort } from './support/free-port';
+import { freePort } from '../apps/api/test/support/free-port';
 
 const shots = resolve(import.meta.dirname, '../test-results');
 const quiet: Logger = { info() {}, warn() {}, error() {}, print() {} };

@@ -5,7 +5,7 @@ import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../apps/api/test/support/test-app';
 import { launchChromium } from './support/chromium';
-import { freePort } from './support/free-port';
+import { freePort } from '../apps/api/test/support/free-port';
 
 const webDist = resolve(import.meta.dirname, '../apps/web/dist');
 const shots = resolve(import.meta.dirname, '../test-results');

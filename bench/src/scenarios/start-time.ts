@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type ApiSetup, apiEnv, startApi } from '../support/api-process';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../../apps/api/test/support/free-port';
 import { startProcess } from '../support/processes';
 import { median, round } from '../support/stats';
 

@@ -4,7 +4,7 @@ import type { Logger } from '../../../apps/api/src/logger';
 import { startServer } from '../../../apps/api/src/server';
 import { type ApiSetup, apiEnv } from '../support/api-process';
 import { cookieFrom, createJsonClient } from '../support/http-client';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../../apps/api/test/support/free-port';
 import type { MailCatcher } from '../support/mail-catcher';
 import { round } from '../support/stats';
 

@@ -1,5 +1,4 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 
 const apiDir = resolve(import.meta.dirname, '../..');
@@ -95,17 +94,4 @@ export async function startApiProcess(options: { env: Record<string, string>; en
     await stop('SIGKILL');
     throw error;
   }
-}
-
-/** A loopback port nobody listens on right now (so a restarted process can take the same one). */
-export function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => done(port));
-    });
-  });
 }

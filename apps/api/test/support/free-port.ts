@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 
-/** A loopback port that was free a moment ago (the OS picks it). */
+/** A loopback port nobody listens on right now: for an origin known up front, or a restart on the same port. */
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
