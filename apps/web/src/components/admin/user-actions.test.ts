@@ -1,34 +1,21 @@
 import { TRPCClientError } from '@trpc/client';
 import { describe, expect, it, vi } from 'vitest';
 import type { AdminUser } from '../../trpc';
+import { testUser } from './test-user';
 import { useUserActions, type UserActionsApi } from './user-actions';
-
-function user(id: string, overrides: Partial<AdminUser> = {}): AdminUser {
-  return {
-    id,
-    email: `${id}@example.com`,
-    role: 'user',
-    status: 'active',
-    createdAt: '2025-11-26T14:00:00.000Z',
-    lastSignInAt: null,
-    timezone: null,
-    activeSessions: 2,
-    ...overrides,
-  };
-}
 
 function reasonError(reason: string, code = 'CONFLICT') {
   return TRPCClientError.from({ error: { code: -32600, message: reason, data: { code, reason } } });
 }
 
-function setup(initial: AdminUser[] = [user('ada'), user('bob')]) {
+function setup(initial: AdminUser[] = [testUser('ada'), testUser('bob')]) {
   let items: readonly AdminUser[] = initial;
   const list = { update: (change: (items: readonly AdminUser[]) => readonly AdminUser[]) => void (items = change(items)) };
   const api = {
-    invite: vi.fn<UserActionsApi['invite']>(async (input) => ({ user: user('new', { email: input.email, role: input.role, status: 'invited' }) })),
-    setRole: vi.fn<UserActionsApi['setRole']>(async ({ userId, role }) => ({ user: user(userId, { role }) })),
-    deactivate: vi.fn<UserActionsApi['deactivate']>(async ({ userId }) => ({ user: user(userId, { status: 'deactivated', activeSessions: 0 }) })),
-    reactivate: vi.fn<UserActionsApi['reactivate']>(async ({ userId }) => ({ user: user(userId, { status: 'active' }) })),
+    invite: vi.fn<UserActionsApi['invite']>(async (input) => ({ user: testUser('new', { email: input.email, role: input.role, status: 'invited' }) })),
+    setRole: vi.fn<UserActionsApi['setRole']>(async ({ userId, role }) => ({ user: testUser(userId, { role }) })),
+    deactivate: vi.fn<UserActionsApi['deactivate']>(async ({ userId }) => ({ user: testUser(userId, { status: 'deactivated', activeSessions: 0 }) })),
+    reactivate: vi.fn<UserActionsApi['reactivate']>(async ({ userId }) => ({ user: testUser(userId, { status: 'active' }) })),
     remove: vi.fn<UserActionsApi['remove']>(async () => ({ ok: true })),
     revokeSessions: vi.fn<UserActionsApi['revokeSessions']>(async () => ({ revoked: 2 })),
   };
@@ -40,49 +27,49 @@ function setup(initial: AdminUser[] = [user('ada'), user('bob')]) {
 describe('row actions', () => {
   it('changes a role and shows the server’s copy of the user', async () => {
     const { api, actions, items } = setup();
-    expect(await actions.setRole(user('bob'), 'admin')).toBe(true);
+    expect(await actions.setRole(testUser('bob'), 'admin')).toBe(true);
     expect(api.setRole).toHaveBeenCalledWith({ userId: 'bob', role: 'admin' });
     expect(items().find((u) => u.id === 'bob')?.role).toBe('admin');
     expect(actions.notice.value).toBe('bob@example.com is now an admin.');
   });
 
   it('explains why the last admin cannot be demoted and leaves the list alone', async () => {
-    const { api, actions, items } = setup([user('ada', { role: 'admin' })]);
+    const { api, actions, items } = setup([testUser('ada', { role: 'admin' })]);
     api.setRole.mockRejectedValueOnce(reasonError('last_admin'));
-    expect(await actions.setRole(user('ada', { role: 'admin' }), 'user')).toBe(false);
+    expect(await actions.setRole(testUser('ada', { role: 'admin' }), 'user')).toBe(false);
     expect(actions.error.value).toBe('You can’t demote, deactivate or remove the last active admin.');
     expect(items()[0]?.role).toBe('admin');
   });
 
   it('deactivates and reactivates', async () => {
     const { actions, items } = setup();
-    await actions.deactivate(user('bob'));
+    await actions.deactivate(testUser('bob'));
     expect(items().find((u) => u.id === 'bob')).toMatchObject({ status: 'deactivated', activeSessions: 0 });
     expect(actions.notice.value).toContain('Deactivated bob@example.com');
-    await actions.reactivate(user('bob', { status: 'deactivated' }));
+    await actions.reactivate(testUser('bob', { status: 'deactivated' }));
     expect(items().find((u) => u.id === 'bob')?.status).toBe('active');
     expect(actions.notice.value).toContain('Reactivated bob@example.com');
   });
 
   it('removes a user from the list', async () => {
     const { actions, items } = setup();
-    await actions.remove(user('bob'));
+    await actions.remove(testUser('bob'));
     expect(items().map((u) => u.id)).toEqual(['ada']);
     expect(actions.notice.value).toBe('Removed bob@example.com.');
   });
 
   it('says how many sessions were revoked and shows none left', async () => {
     const { actions, items } = setup();
-    await actions.revokeSessions(user('bob'));
+    await actions.revokeSessions(testUser('bob'));
     expect(items().find((u) => u.id === 'bob')?.activeSessions).toBe(0);
     expect(actions.notice.value).toBe('Signed bob@example.com out of 2 sessions.');
   });
 
   it('marks the row busy and ignores a second click meanwhile', async () => {
     const { api, actions } = setup();
-    const first = actions.deactivate(user('bob'));
+    const first = actions.deactivate(testUser('bob'));
     expect(actions.busy.has('bob')).toBe(true);
-    expect(await actions.deactivate(user('bob'))).toBe(false);
+    expect(await actions.deactivate(testUser('bob'))).toBe(false);
     await first;
     expect(actions.busy.has('bob')).toBe(false);
     expect(api.deactivate).toHaveBeenCalledTimes(1);
@@ -91,9 +78,9 @@ describe('row actions', () => {
   it('clears the previous message when a new action starts', async () => {
     const { api, actions } = setup();
     api.remove.mockRejectedValueOnce(reasonError('not_found', 'NOT_FOUND'));
-    await actions.remove(user('bob'));
+    await actions.remove(testUser('bob'));
     expect(actions.error.value).toContain('couldn’t find');
-    await actions.reactivate(user('bob'));
+    await actions.reactivate(testUser('bob'));
     expect(actions.error.value).toBe('');
   });
 
@@ -102,7 +89,7 @@ describe('row actions', () => {
     const refusal = reasonError('forbidden', 'FORBIDDEN');
     api.deactivate.mockRejectedValueOnce(refusal);
     onRefused.mockResolvedValueOnce(true);
-    await actions.deactivate(user('bob'));
+    await actions.deactivate(testUser('bob'));
     expect(onRefused).toHaveBeenCalledWith(refusal);
     expect(actions.error.value).toBe('');
   });

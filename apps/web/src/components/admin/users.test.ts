@@ -1,20 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { AdminUser } from '../../trpc';
+import { testUser } from './test-user';
 import { PAGE_SIZE, prependUser, replaceUser, sessionCount, userListInput, withoutUser } from './users';
-
-function user(id: string, overrides: Partial<AdminUser> = {}): AdminUser {
-  return {
-    id,
-    email: `${id}@example.com`,
-    role: 'user',
-    status: 'active',
-    createdAt: '2025-11-26T14:00:00.000Z',
-    lastSignInAt: null,
-    timezone: null,
-    activeSessions: 0,
-    ...overrides,
-  };
-}
 
 describe('userListInput', () => {
   it('sends only the filters that are set', () => {
@@ -40,10 +26,10 @@ describe('userListInput', () => {
 });
 
 describe('list changes', () => {
-  const items = [user('a'), user('b'), user('c')];
+  const items = [testUser('a'), testUser('b'), testUser('c')];
 
   it('replaces the changed user in place', () => {
-    const changed = user('b', { role: 'admin' });
+    const changed = testUser('b', { role: 'admin' });
     const next = replaceUser(items, changed);
     expect(next.map((u) => u.role)).toEqual(['user', 'admin', 'user']);
     expect(items[1]?.role).toBe('user');
@@ -54,8 +40,8 @@ describe('list changes', () => {
   });
 
   it('puts an invited user on top, once', () => {
-    expect(prependUser(items, user('new')).map((u) => u.id)).toEqual(['new', 'a', 'b', 'c']);
-    expect(prependUser(items, user('c')).map((u) => u.id)).toEqual(['c', 'a', 'b']);
+    expect(prependUser(items, testUser('new')).map((u) => u.id)).toEqual(['new', 'a', 'b', 'c']);
+    expect(prependUser(items, testUser('c')).map((u) => u.id)).toEqual(['c', 'a', 'b']);
   });
 });
 
