@@ -1,16 +1,12 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { addUser } from '@app/auth';
 import type { Browser, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../apps/api/test/support/test-app';
+import type { TestApp } from '../apps/api/test/support/test-app';
+import { screenshots, startBrowserApp } from './support/browser-app';
 import { launchChromium } from './support/chromium';
-import { freePort } from '../apps/api/test/support/free-port';
 import { signInOnPage } from './support/sign-in-page';
 
-const webDist = resolve(import.meta.dirname, '../apps/web/dist');
-const shots = resolve(import.meta.dirname, '../test-results');
-mkdirSync(shots, { recursive: true });
 
 // Distinct browsers, so the sessions list can tell the devices apart.
 const firefoxOnWindows = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
@@ -22,18 +18,8 @@ let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  app = await startTestApp({
-    env: {
-      PORT: String(port),
-      APP_URL: origin,
-      WEB_DIST_DIR: webDist,
-      // People here sign in several times a minute; the limits have tests of their own.
-      AUTH_RESEND_COOLDOWN_SECONDS: '0',
-      AUTH_LIMIT_CODES_PER_EMAIL: '1000/1h',
-    },
-  });
+  // People here sign in several times a minute; the limits have tests of their own.
+  ({ app, origin } = await startBrowserApp({ AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '1000/1h' }));
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -113,7 +99,7 @@ describe('admin pages, in Chromium', story, () => {
     await page.keyboard.press('Tab');
     const save = page.getByRole('button', { name: 'Save role of boss@example.com' });
     expect(await save.evaluate((el) => el === document.activeElement)).toBe(true);
-    await page.screenshot({ path: join(shots, 'admin-users-role-pending.png') });
+    await page.screenshot({ path: join(screenshots, 'admin-users-role-pending.png') });
     await page.keyboard.press('Enter');
     await page.getByRole('alert').getByText('You can’t demote, deactivate or remove the last active admin.').waitFor();
     expect(await ownRole.inputValue()).toBe('admin');
@@ -150,7 +136,7 @@ describe('admin pages, in Chromium', story, () => {
     await page.getByRole('button', { name: '1 session of newbie@example.com' }).click();
     await page.getByText('Firefox 128 on Windows').waitFor();
     expect(await page.getByRole('button', { name: '1 session of newbie@example.com' }).getAttribute('aria-expanded')).toBe('true');
-    await page.screenshot({ path: join(shots, 'admin-users.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'admin-users.png'), fullPage: true });
 
     // Promoted: their session ends; signed in again, they see the admin pages.
     await changeRole(page, 'newbie@example.com', 'admin');
@@ -216,7 +202,7 @@ describe('admin pages, in Chromium', story, () => {
     const dialog = page.getByRole('dialog', { name: 'Remove leaver@example.com?' });
     await dialog.waitFor();
     expect(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).toBe(true);
-    await page.screenshot({ path: join(shots, 'admin-remove-dialog.png') });
+    await page.screenshot({ path: join(screenshots, 'admin-remove-dialog.png') });
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
@@ -277,7 +263,7 @@ describe('admin pages, in Chromium', story, () => {
     expect(await nav.getByRole('link', { name: 'Dashboard' }).isVisible()).toBe(true);
     expect(await nav.getByRole('link', { name: 'Users' }).count()).toBe(0);
     expect(await nav.getByRole('link', { name: 'Audit' }).count()).toBe(0);
-    await page.screenshot({ path: join(shots, 'no-access.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'no-access.png'), fullPage: true });
 
     await page.getByRole('link', { name: 'Back to the dashboard' }).click();
     await page.waitForURL(`${origin}/dashboard`);
@@ -322,7 +308,7 @@ describe('admin pages, in Chromium', story, () => {
     expect(await invited.getByRole('listitem').allInnerTexts()).toEqual(['email sent: false', 'role: user']);
     // Shown in the viewer's zone (Tokyo here), to the second.
     expect(await changed.locator('time').innerText()).toMatch(/^\d{1,2} \w{3,4} \d{4}, \d{2}:\d{2}:\d{2}$/);
-    await page.screenshot({ path: join(shots, 'admin-audit.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'admin-audit.png'), fullPage: true });
 
     await page.getByLabel('Event').selectOption('user_invited');
     await page.waitForURL(/type=user_invited/);
@@ -341,10 +327,10 @@ describe('admin pages, in Chromium', story, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     const scroller = page.getByRole('region', { name: 'Audit log, newest first' });
     expect(await scroller.evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
-    await page.screenshot({ path: join(shots, 'admin-audit-narrow.png') });
+    await page.screenshot({ path: join(screenshots, 'admin-audit-narrow.png') });
     await page.goto(`${origin}/admin/users`);
     await page.getByRole('rowheader', { name: 'auditor@example.com' }).waitFor();
-    await page.screenshot({ path: join(shots, 'admin-users-narrow.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'admin-users-narrow.png'), fullPage: true });
 
     expect(unexpected(problems)).toEqual([]);
     await page.context().close();
@@ -368,7 +354,7 @@ describe('your sessions on the dashboard, in Chromium', story, () => {
     expect(await sessions.getByText('Firefox 128 on Windows', { exact: true }).isVisible()).toBe(true);
     // This device cannot be signed out from the list (that is what "Sign out" above is for).
     expect(await items.first().getByRole('button').count()).toBe(0);
-    await page.screenshot({ path: join(shots, 'dashboard-sessions.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'dashboard-sessions.png'), fullPage: true });
 
     await sessions.getByRole('button', { name: /^Sign out Firefox 128 on Windows/ }).click();
     await notice(page, 'Signed out the session on Firefox 128 on Windows.').waitFor();

@@ -1,15 +1,15 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../apps/api/src/config';
 import type { Logger } from '../apps/api/src/logger';
 import { type RunningServer, startServer } from '../apps/api/src/server';
+import { screenshots, webDist } from './support/browser-app';
 import { launchChromium } from './support/chromium';
 import { freePort } from '../apps/api/test/support/free-port';
 
-const shots = resolve(import.meta.dirname, '../test-results');
 const quiet: Logger = { info() {}, warn() {}, error() {}, print() {} };
 let server: RunningServer;
 let browser: Browser;
@@ -25,7 +25,7 @@ beforeAll(async () => {
     PORT: String(port),
     APP_URL: origin,
     DATA_DIR: mkdtempSync(join(tmpdir(), 'e2e-dev-')),
-    WEB_DIST_DIR: resolve(import.meta.dirname, '../apps/web/dist'),
+    WEB_DIST_DIR: webDist,
   });
   server = await startServer(config, quiet, { deliveryIntervalMs: 50 });
   browser = await launchChromium();
@@ -48,7 +48,7 @@ describe('the dev mailbox', () => {
     await mailbox.goto(`${origin}/dev/mailbox`);
     const body = mailbox.locator('pre').filter({ hasText: /^\s*Hey there/ }).first();
     await body.waitFor();
-    await mailbox.screenshot({ path: join(shots, 'dev-mailbox.png') });
+    await mailbox.screenshot({ path: join(screenshots, 'dev-mailbox.png') });
     const code = /^(\d{6})$/m.exec(await body.innerText())?.[1];
     expect(code).toMatch(/^\d{6}$/);
     expect(await mailbox.getByText('Your sign-in code for Acme').first().isVisible()).toBe(true);

@@ -1,24 +1,18 @@
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { addUser } from '@app/auth';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, type TestApp } from '../apps/api/test/support/test-app';
+import type { TestApp } from '../apps/api/test/support/test-app';
+import { screenshots, startBrowserApp } from './support/browser-app';
 import { launchChromium } from './support/chromium';
-import { freePort } from '../apps/api/test/support/free-port';
 
-const webDist = resolve(import.meta.dirname, '../apps/web/dist');
-const shots = resolve(import.meta.dirname, '../test-results');
-mkdirSync(shots, { recursive: true });
 
 let app: TestApp;
 let browser: Browser;
 let origin: string;
 
 beforeAll(async () => {
-  const port = await freePort();
-  origin = `http://127.0.0.1:${port}`;
-  app = await startTestApp({ env: { PORT: String(port), APP_URL: origin, WEB_DIST_DIR: webDist } });
+  ({ app, origin } = await startBrowserApp());
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -68,7 +62,7 @@ describe('signing in with a code, in Chromium', () => {
     const emailField = page.getByLabel('Email');
     expect(await emailField.getAttribute('placeholder')).toBe('foo@bar.com');
     expect(await emailField.getAttribute('autocomplete')).toBe('email');
-    await page.screenshot({ path: join(shots, 'sign-in.png') });
+    await page.screenshot({ path: join(screenshots, 'sign-in.png') });
 
     await emailField.fill('Grace@Example.com');
     await page.getByRole('button', { name: 'Sign In with Email' }).click();
@@ -84,7 +78,7 @@ describe('signing in with a code, in Chromium', () => {
     const mail = await app.postmark.waitForMessage((m) => m.To === 'grace@example.com', 15_000);
     const code = app.postmark.codeFor('grace@example.com');
     expect(mail.Subject).toBe('Your sign-in code for Acme');
-    await page.screenshot({ path: join(shots, 'code-sent.png') });
+    await page.screenshot({ path: join(screenshots, 'code-sent.png') });
 
     // Pasted with a space, as people copy it from an email.
     await codeField.fill(`${code.slice(0, 3)} ${code.slice(3)}`);
@@ -92,7 +86,7 @@ describe('signing in with a code, in Chromium', () => {
     await page.waitForURL(`${origin}/dashboard`);
     await expect.poll(() => page.getByText('grace@example.com').isVisible()).toBe(true);
     expect(await page.getByText('Asia/Tokyo').isVisible()).toBe(true);
-    await page.screenshot({ path: join(shots, 'dashboard.png') });
+    await page.screenshot({ path: join(screenshots, 'dashboard.png') });
 
     const cookies = await page.context().cookies();
     const session = cookies.find((c) => c.name === 'session');
@@ -123,7 +117,7 @@ describe('signing in with a code, in Chromium', () => {
     await page.getByLabel('Code').fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Verify code' }).click();
     await page.locator('[aria-live]').filter({ hasText: /wrong|expired/i }).first().waitFor();
-    await page.screenshot({ path: join(shots, 'wrong-code.png') });
+    await page.screenshot({ path: join(screenshots, 'wrong-code.png') });
     expect(page.url()).toContain('/sign-in');
     // The browser logs failed requests (401/403) as console errors; nothing else may appear.
     expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))).toEqual([]);
