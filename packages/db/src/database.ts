@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, type LogConfig, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect';
@@ -51,6 +50,8 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     });
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  // Loaded only here: a server on Postgres never pays for the embedded database (about 0.5 s of start-up).
+  const { PGlite } = await import('@electric-sql/pglite');
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
