@@ -1,46 +1,48 @@
-import { addUser, type CleanupCounts, cleanUp, ROLES } from '@app/auth';
-import { createDatabase, migrateDown, migrateToLatest } from '@app/db';
-import type { Role } from '@app/db';
-import { parseEmail } from '@app/auth';
+import { addUser, type CleanupCounts, cleanUp } from '@app/auth';
+import { createDatabase, type Database, migrateDown, migrateToLatest } from '@app/db';
+import { type CliCommand, parseCommand, usage } from './cli-command';
 import { ConfigError, loadConfig } from './config';
 
-const usage = `Usage:
-  pnpm cli migrate                          apply pending migrations
-  pnpm cli migrate down                     revert the latest migration
-  pnpm cli users add EMAIL [--role admin|user]  add a user (or change their role)
-  pnpm cli cleanup                          delete expired codes, attempts, sessions, emails,
-                                            rate-limit rows and invitations past INVITE_TTL_DAYS`;
-
 async function main(args: string[]): Promise<number> {
-  const [command, sub, ...rest] = args;
+  const parsed = parseCommand(args);
+  if (!parsed.ok) {
+    console.error(`${parsed.reason}\n\n${usage}`);
+    return 2;
+  }
+  if (parsed.command.kind === 'help') {
+    console.log(usage);
+    return 0;
+  }
   const config = loadConfig();
   const db = await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1 });
   try {
-    if (command === 'migrate' && (sub === undefined || sub === 'up')) {
+    return await run(parsed.command, db, config.auth.inviteTtlDays);
+  } finally {
+    await db.destroy();
+  }
+}
+
+async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database, inviteTtlDays: number): Promise<number> {
+  switch (command.kind) {
+    case 'migrate': {
       const applied = await migrateToLatest(db);
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'already up to date');
       return 0;
     }
-    if (command === 'migrate' && sub === 'down') {
+    case 'migrate down': {
       const reverted = await migrateDown(db);
       console.log(reverted ? `reverted: ${reverted}` : 'nothing to revert');
       return 0;
     }
-    if (command === 'users' && sub === 'add') {
-      const [emailArg, ...flags] = rest;
-      const roleIndex = flags.indexOf('--role');
-      const role = roleIndex >= 0 ? flags[roleIndex + 1] : 'user';
-      if (!ROLES.includes(role as Role)) return fail(`--role must be one of: ${ROLES.join(', ')}`);
-      const email = parseEmail(emailArg);
-      if (!email.ok) return fail(`${emailArg ?? '(none)'}: ${email.reason}`);
+    case 'add user': {
       await migrateToLatest(db);
-      const { outcome, user } = await addUser(db, email.email, role as Role);
+      const { outcome, user } = await addUser(db, command.email, command.role);
       console.log(`${outcome}: ${user.email} (${user.role}, ${user.status})`);
       return 0;
     }
-    if (command === 'cleanup' && sub === undefined) {
+    case 'cleanup': {
       await migrateToLatest(db);
-      const result = await cleanUp(db, { now: new Date(), inviteTtlDays: config.auth.inviteTtlDays });
+      const result = await cleanUp(db, { now: new Date(), inviteTtlDays });
       if (!result.ran) {
         console.error('skipped: another process is cleaning up right now; try again in a moment');
         return 1;
@@ -48,9 +50,6 @@ async function main(args: string[]): Promise<number> {
       for (const [kind, label] of Object.entries(cleanupLabels)) console.log(`removed ${result.removed[kind as keyof CleanupCounts]} ${label}`);
       return 0;
     }
-    return fail(command ? `unknown command: ${args.join(' ')}` : 'no command given');
-  } finally {
-    await db.destroy();
   }
 }
 
@@ -62,11 +61,6 @@ const cleanupLabels = {
   rateLimits: 'idle rate-limit rows',
   invitedUsers: 'expired invitations',
 } satisfies Record<keyof CleanupCounts, string>;
-
-function fail(message: string): number {
-  console.error(`${message}\n\n${usage}`);
-  return 2;
-}
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),

@@ -2,12 +2,14 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { createDatabase, type Database } from '@app/db';
 import { openTestDatabase, type TestDatabase } from '@app/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const apiDir = resolve(import.meta.dirname, '..');
 let database: { DATABASE_URL: string } | { DATA_DIR: string };
 let copy: TestDatabase | undefined;
+let dataDir = '';
 
 // An empty database of its own: on the Postgres server when tests use one, else embedded in a temp dir.
 beforeAll(async () => {
@@ -18,16 +20,31 @@ beforeAll(async () => {
     await copy.db.schema.createSchema('public').execute();
     database = { DATABASE_URL: copy.url! };
   } else {
-    database = { DATA_DIR: mkdtempSync(join(tmpdir(), 'cli-')) };
+    dataDir = mkdtempSync(join(tmpdir(), 'cli-'));
+    database = { DATA_DIR: dataDir };
   }
 });
 afterAll(() => copy?.close());
 
+/** Writes to the CLI's database between commands (the embedded one is opened and closed again). */
+async function seed(write: (db: Database) => Promise<unknown>): Promise<void> {
+  if (copy) {
+    await write(copy.db);
+    return;
+  }
+  const db = await createDatabase({ dataDir });
+  try {
+    await write(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
 /** `pnpm cli …` as a person runs it. */
-function cli(...args: string[]) {
+function cli(env: Record<string, string>, ...args: string[]) {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: apiDir,
-    env: { PATH: process.env.PATH, NODE_ENV: 'development', ...database },
+    env: { PATH: process.env.PATH, NODE_ENV: 'development', ...database, ...env },
     encoding: 'utf8',
     timeout: 60_000,
   });
@@ -37,25 +54,40 @@ function cli(...args: string[]) {
 // Each command is a process of its own (tsx, then the database): seconds each on a busy machine.
 describe('pnpm cli', { timeout: 120_000 }, () => {
   it('migrates, adds users and changes a role', () => {
-    expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0001_initial') });
-    expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('already up to date') });
-    expect(cli('users', 'add', ' Boss@Example.com ', '--role', 'admin')).toMatchObject({
+    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0001_initial') });
+    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('already up to date') });
+    expect(cli({}, 'users', 'add', ' Boss@Example.com ', '--role', 'admin')).toMatchObject({
       code: 0,
       out: expect.stringContaining('created: boss@example.com (admin, invited)'),
     });
-    expect(cli('users', 'add', 'boss@example.com', '--role', 'user').out).toContain('updated: boss@example.com (user, invited)');
-    expect(cli('users', 'add', 'worker@example.com').out).toContain('created: worker@example.com (user, invited)');
+    expect(cli({}, 'users', 'add', 'boss@example.com', '--role', 'user').out).toContain('updated: boss@example.com (user, invited)');
+    expect(cli({}, 'users', 'add', 'worker@example.com').out).toContain('created: worker@example.com (user, invited)');
   });
 
-  it('explains bad commands and input, with a non-zero exit', () => {
-    expect(cli('users', 'add', 'not-an-email')).toMatchObject({ code: 2, err: expect.stringContaining('invalid_email') });
-    expect(cli('users', 'add', 'x@example.com', '--role', 'owner')).toMatchObject({ code: 2, err: expect.stringContaining('--role must be one of: admin, user') });
-    expect(cli('frobnicate')).toMatchObject({ code: 2, err: expect.stringContaining('Usage:') });
+  it('cleans up, printing what it removed', async () => {
+    await seed(async (db) => {
+      await db.insertInto('rate_limits').values([{ key: 'old', tat: new Date('2020-01-01T00:00:00Z') }, { key: 'live', tat: new Date('2999-01-01T00:00:00Z') }]).execute();
+      await db.insertInto('users').values({ email: 'stale@example.com', role: 'user', created_at: new Date('2020-01-01T00:00:00Z') }).execute();
+    });
+    const result = cli({}, 'cleanup');
+    expect(result.code).toBe(0);
+    expect(result.out).toContain('removed 1 idle rate-limit rows');
+    expect(result.out).toContain('removed 1 expired invitations');
+    expect(result.out).toContain('removed 0 expired sessions');
+  });
+
+  it('refuses a bad command at once, with the reason and the usage, without opening the database', () => {
+    // Pointed at a database that cannot exist: a refusal that opened it would fail differently.
+    const bad = cli({ DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }, 'users', 'add', 'not-an-email');
+    expect(bad).toMatchObject({ code: 2, out: '' });
+    expect(bad.err).toContain('"not-an-email" is not an email address (invalid_email)');
+    expect(bad.err).toContain('Usage:');
+    expect(cli({}, 'help')).toMatchObject({ code: 0, out: expect.stringContaining('pnpm cli users add EMAIL') });
   });
 
   it('reverts the latest migration', () => {
-    cli('migrate');
-    expect(cli('migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_11_26_0002_limits_and_admin') });
-    expect(cli('migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0002_limits_and_admin') });
+    cli({}, 'migrate');
+    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_11_26_0002_limits_and_admin') });
+    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0002_limits_and_admin') });
   });
 });

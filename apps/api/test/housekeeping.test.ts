@@ -1,9 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { addUser, createAuthDeps, createSession, defaultAuthOptions } from '@app/auth';
-import { createDatabase, type Database, migrateToLatest } from '@app/db';
+import type { Database } from '@app/db';
 import { openTestDatabase, type TestDatabase } from '@app/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -75,26 +71,4 @@ describe('the housekeeping job', () => {
     expect((await job.runNow())?.ran).toBe(true);
     await job.stop();
   });
-});
-
-describe('pnpm cli cleanup', () => {
-  it('prints what it removed', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'cli-cleanup-'));
-    const db = await createDatabase({ dataDir });
-    await migrateToLatest(db);
-    await db.insertInto('rate_limits').values([{ key: 'old', tat: new Date('2020-01-01T00:00:00Z') }, { key: 'live', tat: new Date('2999-01-01T00:00:00Z') }]).execute();
-    await db.insertInto('users').values({ email: 'stale@example.com', role: 'user', created_at: new Date('2020-01-01T00:00:00Z') }).execute();
-    await db.destroy();
-
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'cleanup'], {
-      cwd: resolve(import.meta.dirname, '..'),
-      env: { PATH: process.env.PATH, NODE_ENV: 'development', DATA_DIR: dataDir },
-      encoding: 'utf8',
-      timeout: 60_000,
-    });
-    expect(result.status).toBe(0);
-    expect(result.stdout).toContain('removed 1 idle rate-limit rows');
-    expect(result.stdout).toContain('removed 1 expired invitations');
-    expect(result.stdout).toContain('removed 0 expired sessions');
-  }, 90_000);
 });
