@@ -52,8 +52,7 @@ function browserOn(process: ApiProcess): TestBrowser {
 }
 
 async function receive(email: string, before: number): Promise<string> {
-  await postmark.waitForMessage((m) => m.To === email && postmark.messages.indexOf(m) >= before, 15_000);
-  return postmark.codeFor(email);
+  return postmark.waitForCode(email, before, 15_000);
 }
 
 async function claimedEmails(t: TestDatabase): Promise<number> {

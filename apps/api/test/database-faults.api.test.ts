@@ -48,8 +48,8 @@ async function timed<T>(work: () => Promise<T>): Promise<{ result: T; ms: number
 async function signInThrough(browser: TestBrowser, email: string): Promise<void> {
   const before = postmark.messages.length;
   await browser.trpc.auth.requestCode.mutate({ email });
-  await postmark.waitForMessage((m) => m.To === email && postmark.messages.indexOf(m) >= before, 10_000);
-  await browser.trpc.auth.verifyCode.mutate({ email, code: postmark.codeFor(email), timezone: 'UTC' });
+  const code = await postmark.waitForCode(email, before);
+  await browser.trpc.auth.verifyCode.mutate({ email, code, timezone: 'UTC' });
 }
 
 describe.skipIf(template.kind !== 'postgres')('database outage (needs DATABASE_URL: the embedded database cannot be cut off)', () => {

@@ -41,6 +41,12 @@ export interface FakePostmark {
   waitForMessage(predicate: (message: FakeMessage) => boolean, timeoutMs?: number): Promise<FakeMessage>;
   /** The 6-digit code (a line of its own) in the newest email to `to`. */
   codeFor(to: string): string;
+  /**
+   * The code in the first email to `to` with a code that arrives after the first `since` emails
+   * (take `since` from `messages.length` before asking for the code), waiting up to `timeoutMs`.
+   * An earlier code email to `to` still on its way would be taken for it: await each in turn.
+   */
+  waitForCode(to: string, since: number, timeoutMs?: number): Promise<string>;
   /** Stops listening and drops every connection (clients then get ECONNREFUSED), keeping the port. */
   stop(): Promise<void>;
   /** Listens again on the same port. */
@@ -147,6 +153,25 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
     await closed;
   }
 
+  function waitForMessage(predicate: (message: FakeMessage) => boolean, timeoutMs = 5_000): Promise<FakeMessage> {
+    return new Promise((resolve, reject) => {
+      const check = (): void => {
+        const found = messages.findLast(predicate);
+        if (!found) return;
+        clearTimeout(timer);
+        waiters.delete(check);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        const received = messages.map((m) => `"${m.Subject}" to ${m.To}`).join(', ') || 'none';
+        reject(new Error(`fake Postmark: no matching email within ${timeoutMs} ms (received: ${received})`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    });
+  }
+
   await listen(0);
   const port = (server.address() as AddressInfo).port;
 
@@ -166,35 +191,31 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
       for (const exchange of released) answer(exchange, next);
     },
     markInactive: (recipient) => void inactive.add(recipient.toLowerCase()),
-    waitForMessage(predicate, timeoutMs = 5_000) {
-      return new Promise((resolve, reject) => {
-        const check = (): void => {
-          const found = messages.findLast(predicate);
-          if (!found) return;
-          clearTimeout(timer);
-          waiters.delete(check);
-          resolve(found);
-        };
-        const timer = setTimeout(() => {
-          waiters.delete(check);
-          const received = messages.map((m) => `"${m.Subject}" to ${m.To}`).join(', ') || 'none';
-          reject(new Error(`fake Postmark: no matching email within ${timeoutMs} ms (received: ${received})`));
-        }, timeoutMs);
-        waiters.add(check);
-        check();
-      });
-    },
+    waitForMessage,
     codeFor(to) {
-      const message = messages.findLast((m) => m.To.toLowerCase() === to.toLowerCase());
+      const message = messages.findLast((m) => sameAddress(m.To, to));
       if (!message) throw new Error(`fake Postmark: no email to ${to}`);
-      const match = /^\s*(\d{6})\s*$/m.exec(message.TextBody ?? '');
-      if (!match?.[1]) throw new Error(`fake Postmark: no code in the newest email to ${to}`);
-      return match[1];
+      const code = codeIn(message);
+      if (!code) throw new Error(`fake Postmark: no code in the newest email to ${to}`);
+      return code;
+    },
+    async waitForCode(to, since, timeoutMs = 10_000) {
+      const codeTo = (m: FakeMessage) => (sameAddress(m.To, to) ? codeIn(m) : null);
+      await waitForMessage((m) => codeTo(m) !== null && messages.indexOf(m) >= since, timeoutMs);
+      // The first one after `since`: the answer to the request, when no earlier one was on its way.
+      return messages.slice(since).map(codeTo).find((code) => code !== null) as string;
     },
     stop,
     start: () => listen(port),
     close: stop,
   };
+}
+
+const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** The 6-digit code on a line of its own in the text body, as the sign-in email has it. */
+function codeIn(message: FakeMessage): string | null {
+  return /^\s*(\d{6})\s*$/m.exec(message.TextBody ?? '')?.[1] ?? null;
 }
 
 function reply(res: ServerResponse, status: number, body: object): void {

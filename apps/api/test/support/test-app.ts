@@ -42,8 +42,7 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
 export async function receiveCode(app: TestApp, browser: TestBrowser, email: string): Promise<string> {
   const before = app.postmark.messages.length;
   await browser.trpc.auth.requestCode.mutate({ email });
-  await app.postmark.waitForMessage((m) => m.To === email && app.postmark.messages.indexOf(m) >= before, 10_000);
-  return app.postmark.codeFor(email);
+  return app.postmark.waitForCode(email, before);
 }
 
 /** Signs `email` in through the API, as the SPA does. */
