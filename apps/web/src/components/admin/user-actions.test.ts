@@ -84,6 +84,19 @@ describe('row actions', () => {
     expect(actions.error.value).toBe('');
   });
 
+  it('drops the last message when told the list changed', async () => {
+    const { api, actions } = setup();
+    api.setRole.mockRejectedValueOnce(reasonError('last_admin'));
+    await actions.setRole(testUser('ada'), 'user');
+    expect(actions.error.value).not.toBe('');
+    actions.dismiss();
+    expect(actions.error.value).toBe('');
+    await actions.reactivate(testUser('bob'));
+    expect(actions.notice.value).not.toBe('');
+    actions.dismiss();
+    expect(actions.notice.value).toBe('');
+  });
+
   it('hands a refusal (session ended, role taken away) to onRefused instead of a message', async () => {
     const { api, actions, onRefused } = setup();
     const refusal = reasonError('forbidden', 'FORBIDDEN');
@@ -124,5 +137,16 @@ describe('inviting', () => {
     expect(actions.inviteError.value).toBe('A user with this email already exists.');
     expect(items()).toHaveLength(2);
     expect(actions.inviting.value).toBe(false);
+  });
+
+  it('drops an error about the email once it is edited, and keeps a success notice', async () => {
+    const { api, actions } = setup();
+    api.invite.mockRejectedValueOnce(reasonError('already_exists'));
+    await actions.invite({ email: 'ada@example.com', role: 'user', sendEmail: true });
+    actions.editInvite();
+    expect(actions.inviteError.value).toBe('');
+    await actions.invite({ email: 'newbie@example.com', role: 'user', sendEmail: true });
+    actions.editInvite();
+    expect(actions.inviteNotice.value).toContain('Invited newbie@example.com');
   });
 });

@@ -123,6 +123,17 @@ export function useUserActions(
         inviting.value = false;
       }
     },
+
+    /** The email was edited: an error about the old one no longer applies. */
+    editInvite() {
+      inviteError.value = '';
+    },
+
+    /** The list shows other users now (filters changed): the last action's message goes with them. */
+    dismiss() {
+      error.value = '';
+      notice.value = '';
+    },
   };
 }
 
