@@ -1,4 +1,4 @@
-import { addUser, type CleanupCounts, cleanUp } from '@app/auth';
+import { type CleanupCounts, cleanUp, provisionUser } from '@app/auth';
 import { createDatabase, type Database, migrateDown, migrateToLatest } from '@app/db';
 import { type CliCommand, parseCommand, usage } from './cli-command';
 import { ConfigError, loadConfig } from './config';
@@ -36,7 +36,7 @@ async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database,
     }
     case 'add user': {
       await migrateToLatest(db);
-      const { outcome, user } = await addUser(db, command.email, command.role);
+      const { outcome, user } = await provisionUser(db, command.email, command.role, 'cli', new Date());
       console.log(`${outcome}: ${user.email} (${user.role}, ${user.status})`);
       return 0;
     }

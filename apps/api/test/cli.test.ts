@@ -26,15 +26,12 @@ beforeAll(async () => {
 });
 afterAll(() => copy?.close());
 
-/** Writes to the CLI's database between commands (the embedded one is opened and closed again). */
-async function seed(write: (db: Database) => Promise<unknown>): Promise<void> {
-  if (copy) {
-    await write(copy.db);
-    return;
-  }
+/** Uses the CLI's database between commands (the embedded one is opened and closed again). */
+async function onDatabase<T>(use: (db: Database) => Promise<T>): Promise<T> {
+  if (copy) return use(copy.db);
   const db = await createDatabase({ dataDir });
   try {
-    await write(db);
+    return await use(db);
   } finally {
     await db.destroy();
   }
@@ -53,7 +50,7 @@ function cli(env: Record<string, string>, ...args: string[]) {
 
 // Each command is a process of its own (tsx, then the database): seconds each on a busy machine.
 describe('pnpm cli', { timeout: 120_000 }, () => {
-  it('migrates, adds users and changes a role', () => {
+  it('migrates, adds users and changes a role, each in the audit log', async () => {
     expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0001_initial') });
     expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('already up to date') });
     expect(cli({}, 'users', 'add', ' Boss@Example.com ', '--role', 'admin')).toMatchObject({
@@ -62,10 +59,17 @@ describe('pnpm cli', { timeout: 120_000 }, () => {
     });
     expect(cli({}, 'users', 'add', 'boss@example.com', '--role', 'user').out).toContain('updated: boss@example.com (user, invited)');
     expect(cli({}, 'users', 'add', 'worker@example.com').out).toContain('created: worker@example.com (user, invited)');
+    // Each change is in the audit log, by the CLI, with no signed-in actor.
+    const audit = await onDatabase((db) => db.selectFrom('audit_events').select(['type', 'email', 'actor_user_id', 'data']).orderBy('id').execute());
+    expect(audit).toEqual([
+      { type: 'user_invited', email: 'boss@example.com', actor_user_id: null, data: { role: 'admin', emailSent: false, by: 'cli' } },
+      { type: 'role_changed', email: 'boss@example.com', actor_user_id: null, data: { from: 'admin', to: 'user', by: 'cli' } },
+      { type: 'user_invited', email: 'worker@example.com', actor_user_id: null, data: { role: 'user', emailSent: false, by: 'cli' } },
+    ]);
   });
 
   it('cleans up, printing what it removed', async () => {
-    await seed(async (db) => {
+    await onDatabase(async (db) => {
       await db.insertInto('rate_limits').values([{ key: 'old', tat: new Date('2020-01-01T00:00:00Z') }, { key: 'live', tat: new Date('2999-01-01T00:00:00Z') }]).execute();
       await db.insertInto('users').values({ email: 'stale@example.com', role: 'user', created_at: new Date('2020-01-01T00:00:00Z') }).execute();
     });

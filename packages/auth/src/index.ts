@@ -37,7 +37,17 @@ export {
 export { signOut } from './sessions/sign-out';
 export { parseTimezone } from './timezone';
 export { generateToken, hashSecret, parseToken, secretMatches, type Token } from './tokens';
-export { type AddUserResult, addUser, ensureFirstAdmin, findUserByEmail, ROLES, type User, userRowToUser } from './users/user';
+export {
+  type AddUserResult,
+  addUser,
+  ensureFirstAdmin,
+  findUserByEmail,
+  type ProvisionedBy,
+  provisionUser,
+  ROLES,
+  type User,
+  userRowToUser,
+} from './users/user';
 export { AUDIT_EVENT_TYPES } from './audit/audit';
 export { type AuditEntryView, listAudit, type ListAuditInput, type ListAuditResult } from './audit/list-audit';
 export { describeDevice } from './account/device';

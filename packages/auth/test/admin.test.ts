@@ -4,10 +4,12 @@ import {
   addUser,
   createSession,
   deactivateUser,
+  ensureFirstAdmin,
   inviteUser,
   listAudit,
   listUsers,
   listUserSessions,
+  provisionUser,
   reactivateUser,
   removeUser,
   requestCode,
@@ -214,6 +216,33 @@ describe('changing users', () => {
       expect(await revokeUserSessions(suite.db, deps, action)).toEqual({ ok: false, reason: 'not_found' });
       expect(await listUserSessions(suite.db, deps, { userId, currentSessionId: null })).toEqual({ ok: false, reason: 'not_found' });
     }
+  });
+});
+
+describe('users added by an operator (pnpm cli, ADMIN_EMAIL)', () => {
+  const at = new Date('2026-11-26T12:00:00Z');
+  const audited = async () =>
+    (await auditRows()).map((row) => ({ type: row.type, actor: row.actor_user_id, subject: row.subject_user_id, email: row.email, data: row.data }));
+
+  it('are in the audit log without an actor, saying who added them; an unchanged role writes nothing', async () => {
+    const created = await provisionUser(suite.db, 'ops@example.com', 'user', 'cli', at);
+    const promoted = await provisionUser(suite.db, 'ops@example.com', 'admin', 'cli', at);
+    expect(await provisionUser(suite.db, 'ops@example.com', 'admin', 'cli', at)).toMatchObject({ outcome: 'unchanged' });
+    expect([created.outcome, promoted]).toEqual(['created', { outcome: 'updated', user: expect.objectContaining({ role: 'admin' }), previousRole: 'user' }]);
+    const subject = { actor: null, subject: created.user.id, email: 'ops@example.com' };
+    expect(await audited()).toEqual([
+      { type: 'user_invited', ...subject, data: { role: 'user', emailSent: false, by: 'cli' } },
+      { type: 'role_changed', ...subject, data: { from: 'user', to: 'admin', by: 'cli' } },
+    ]);
+  });
+
+  it('makes the ADMIN_EMAIL admin once, when there is no admin, and says so in the audit log', async () => {
+    const first = await ensureFirstAdmin(suite.db, 'root@example.com');
+    expect(first).toMatchObject({ outcome: 'created', user: { email: 'root@example.com', role: 'admin' } });
+    expect(await ensureFirstAdmin(suite.db, 'other@example.com')).toBeNull();
+    expect(await audited()).toEqual([
+      { type: 'user_invited', actor: null, subject: first!.user.id, email: 'root@example.com', data: { role: 'admin', emailSent: false, by: 'ADMIN_EMAIL' } },
+    ]);
   });
 });
 

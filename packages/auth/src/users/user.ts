@@ -1,5 +1,6 @@
 import type { Database, DB, Role, UserRow, UserStatus } from '@app/db';
 import { type Kysely, sql, type Transaction } from 'kysely';
+import { recordAudit } from '../audit/audit';
 
 export type Executor = Database | Transaction<DB> | Kysely<DB>;
 
@@ -30,7 +31,9 @@ export async function findUserByEmail(db: Executor, email: string): Promise<User
   return row ? userRowToUser(row) : null;
 }
 
-export type AddUserResult = { outcome: 'created' | 'updated' | 'unchanged'; user: User };
+export type AddUserResult =
+  | { outcome: 'created' | 'unchanged'; user: User }
+  | { outcome: 'updated'; user: User; previousRole: Role };
 
 /** Adds a user (invited until their first sign-in), or sets the role of an existing one. */
 export async function addUser(db: Executor, email: string, role: Role): Promise<AddUserResult> {
@@ -50,7 +53,26 @@ export async function addUser(db: Executor, email: string, role: Role): Promise<
     .where('id', '=', existing.id)
     .returning(userFields)
     .executeTakeFirstOrThrow();
-  return { outcome: 'updated', user: userRowToUser(updated) };
+  return { outcome: 'updated', user: userRowToUser(updated), previousRole: existing.role };
+}
+
+/** Who added a user outside the admin pages: an operator with `pnpm cli`, or ADMIN_EMAIL at start-up. */
+export type ProvisionedBy = 'cli' | 'ADMIN_EMAIL';
+
+/**
+ * addUser for operators, with its audit row (no actor: nobody was signed in) written with the change.
+ * Give it a transaction, or a database to run one on.
+ */
+export async function provisionUser(db: Executor, email: string, role: Role, by: ProvisionedBy, now: Date): Promise<AddUserResult> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => provisionUser(trx, email, role, by, now));
+  const result = await addUser(db, email, role);
+  const subject = { subjectUserId: result.user.id, email: result.user.email, at: now };
+  if (result.outcome === 'created') {
+    await recordAudit(db, { type: 'user_invited', ...subject, data: { role, emailSent: false, by } });
+  } else if (result.outcome === 'updated') {
+    await recordAudit(db, { type: 'role_changed', ...subject, data: { from: result.previousRole, to: role, by } });
+  }
+  return result;
 }
 
 const ADMIN_BOOTSTRAP_LOCK = 7_412_001;
@@ -62,6 +84,6 @@ export async function ensureFirstAdmin(db: Database, email: string): Promise<Add
     await sql`select pg_advisory_xact_lock(${ADMIN_BOOTSTRAP_LOCK})`.execute(trx);
     const admin = await trx.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '!=', 'deactivated').executeTakeFirst();
     if (admin) return null;
-    return addUser(trx, email, 'admin');
+    return provisionUser(trx, email, 'admin', 'ADMIN_EMAIL', new Date());
   });
 }
