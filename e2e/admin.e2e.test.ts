@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { addUser } from '@app/auth';
-import type { Browser, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/api/test/support/test-app';
 import { screenshots, startBrowserApp } from './support/browser-app';
-import { launchChromium } from './support/chromium';
+import { launchChromium, openPage, unexpected } from './support/chromium';
 import { signInOnPage } from './support/sign-in-page';
 
 
@@ -27,23 +27,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A fresh browser profile whose console problems are collected. */
-async function newPage(options: BrowserContextOptions = {}): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ timezoneId: 'Europe/Berlin', locale: 'en-GB', ...options });
-  // A step that cannot happen fails at that step, not at the test's timeout.
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  return { page, problems };
-}
-
-/** Console problems other than the browser's own log line for a refused (4xx) request. */
-function unexpected(problems: string[]): string[] {
-  return problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p));
+/** A fresh browser profile, in Berlin unless told otherwise. */
+function newPage(options: BrowserContextOptions = {}) {
+  return openPage(browser, { timezoneId: 'Europe/Berlin', locale: 'en-GB', ...options });
 }
 
 /** Opens `path` signed out, signs in on the page it redirects to, and waits to be sent back. */

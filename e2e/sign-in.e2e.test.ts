@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import { addUser } from '@app/auth';
-import type { Browser, ConsoleMessage, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../apps/api/test/support/test-app';
 import { screenshots, startBrowserApp } from './support/browser-app';
-import { launchChromium } from './support/chromium';
+import { launchChromium, openPage, unexpected } from './support/chromium';
 
 
 let app: TestApp;
@@ -20,16 +20,9 @@ afterAll(async () => {
   await app?.close();
 });
 
-/** A fresh browser profile whose console problems are collected. */
-async function newPage(timezoneId = 'Asia/Tokyo'): Promise<{ page: Page; problems: string[] }> {
-  const context = await browser.newContext({ timezoneId, locale: 'en-US' });
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('console', (m: ConsoleMessage) => {
-    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-  return { page, problems };
+/** A fresh browser profile, in Tokyo unless told otherwise. */
+function newPage(timezoneId = 'Asia/Tokyo') {
+  return openPage(browser, { timezoneId, locale: 'en-US' });
 }
 
 describe('serving the built SPA', () => {
@@ -120,7 +113,7 @@ describe('signing in with a code, in Chromium', () => {
     await page.screenshot({ path: join(screenshots, 'wrong-code.png') });
     expect(page.url()).toContain('/sign-in');
     // The browser logs failed requests (401/403) as console errors; nothing else may appear.
-    expect(problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p))).toEqual([]);
+    expect(unexpected(problems)).toEqual([]);
     await page.context().close();
   });
 

@@ -1,4 +1,4 @@
-import { type Browser, chromium } from 'playwright-core';
+import { type Browser, type BrowserContextOptions, chromium, type ConsoleMessage, type Page } from 'playwright-core';
 
 /**
  * Debian's Chromium, headless, with nothing that reaches beyond loopback. Playwright gives every
@@ -18,4 +18,26 @@ export function launchChromium(): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+/**
+ * A page in a fresh browser profile (its own cookies), with the console errors, warnings and
+ * uncaught exceptions it shows collected in `problems`. A step that cannot happen fails at that
+ * step after 10 s, not at the test's timeout.
+ */
+export async function openPage(browser: Browser, options: BrowserContextOptions): Promise<{ page: Page; problems: string[] }> {
+  const context = await browser.newContext(options);
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m: ConsoleMessage) => {
+    if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+  return { page, problems };
+}
+
+/** The problems other than the browser's own log line for a refused (4xx) request. */
+export function unexpected(problems: string[]): string[] {
+  return problems.filter((p) => !/Failed to load resource: the server responded with a status of 4\d\d/.test(p));
 }
