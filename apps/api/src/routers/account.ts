@@ -3,20 +3,11 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { reasonError } from '../errors';
 import { cookieOptions, setCookie } from '../http/cookies';
+import type { AsJson } from './as-json';
 import { signedInProcedure } from '../trpc';
 
 /** A session as the API shows it (to its owner, or to an admin): never its secret. */
-export interface AccountSession {
-  id: string;
-  createdAt: string;
-  lastSeenAt: string;
-  expiresAt: string;
-  ip: string | null;
-  /** Readable browser and system, e.g. "Chrome 120 on macOS". */
-  device: string;
-  /** The session this request came with. */
-  current: boolean;
-}
+export type AccountSession = AsJson<SessionOverview>;
 
 export function toAccountSession(session: SessionOverview): AccountSession {
   return {

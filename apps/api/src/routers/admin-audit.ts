@@ -3,18 +3,10 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { reasonError } from '../errors';
 import { adminProcedure } from '../trpc';
+import type { AsJson } from './as-json';
 
 /** One audit log entry as the admin pages show it; never a code, token or secret. */
-export interface AuditEntry {
-  id: string;
-  type: string;
-  at: string;
-  actor: { id: string; email: string } | null;
-  subject: { id: string | null; email: string | null };
-  ip: string | null;
-  userAgent: string | null;
-  data: Record<string, unknown>;
-}
+export type AuditEntry = AsJson<AuditEntryView>;
 
 export function toAuditEntry(entry: AuditEntryView): AuditEntry {
   return {

@@ -16,19 +16,10 @@ import { z } from 'zod';
 import { reasonError } from '../errors';
 import { adminProcedure } from '../trpc';
 import { toAccountSession } from './account';
+import type { AsJson } from './as-json';
 
 /** A user as the admin pages show them. */
-export interface AdminUser {
-  id: string;
-  email: string;
-  role: UserOverview['role'];
-  status: UserOverview['status'];
-  createdAt: string;
-  lastSignInAt: string | null;
-  timezone: string | null;
-  /** Sessions that have not expired. */
-  activeSessions: number;
-}
+export type AdminUser = AsJson<UserOverview>;
 
 export function toAdminUser(user: UserOverview): AdminUser {
   return {
