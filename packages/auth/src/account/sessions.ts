@@ -1,5 +1,5 @@
 import type { Database, SessionRow } from '@app/db';
-import { recordAudit } from '../audit/audit';
+import { type AuditEvent, recordAudit } from '../audit/audit';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import { deleteUserSessions } from '../sessions/revoke-sessions';
@@ -13,6 +13,7 @@ export interface SessionOverview {
   lastSeenAt: Date;
   expiresAt: Date;
   ip: string | null;
+  /** Readable browser and system, e.g. "Chrome 120 on macOS". */
   device: string;
   /** The session the request itself came with. */
   current: boolean;
@@ -51,6 +52,11 @@ export async function listSessions(
 
 type Owner = Pick<User, 'id' | 'email'>;
 
+/** The audit row of an owner ending their own sessions. */
+function ownRevocation(input: { user: Owner; meta: RequestMeta }, data: Record<string, unknown>, at: Date): AuditEvent {
+  return { type: 'session_revoked', actorUserId: input.user.id, subjectUserId: input.user.id, email: input.user.email, meta: input.meta, data, at };
+}
+
 /** Ends one of the owner's own sessions; another user's session id is `not_found`, as if it did not exist. */
 export async function revokeSession(
   db: Database,
@@ -65,15 +71,7 @@ export async function revokeSession(
       .returning('user_agent')
       .executeTakeFirst();
     if (!deleted) return fail('not_found');
-    await recordAudit(trx, {
-      type: 'session_revoked',
-      actorUserId: input.user.id,
-      subjectUserId: input.user.id,
-      email: input.user.email,
-      meta: input.meta,
-      data: { scope: 'one', count: 1, device: describeDevice(deleted.user_agent) },
-      at: deps.now(),
-    });
+    await recordAudit(trx, ownRevocation(input, { scope: 'one', count: 1, device: describeDevice(deleted.user_agent) }, deps.now()));
     return { ok: true };
   });
 }
@@ -87,15 +85,7 @@ export async function revokeOtherSessions(
   return db.transaction().execute(async (trx) => {
     const revoked = await deleteUserSessions(trx, input.user.id, { except: input.currentSessionId });
     if (revoked > 0) {
-      await recordAudit(trx, {
-        type: 'session_revoked',
-        actorUserId: input.user.id,
-        subjectUserId: input.user.id,
-        email: input.user.email,
-        meta: input.meta,
-        data: { scope: 'others', count: revoked },
-        at: deps.now(),
-      });
+      await recordAudit(trx, ownRevocation(input, { scope: 'others', count: revoked }, deps.now()));
     }
     return { revoked };
   });
