@@ -13,7 +13,8 @@ export {
 export type { Mailer, OutgoingEmail, SendResult } from './delivery/mailer';
 export { enqueueEmail, type QueuedEmail } from './delivery/outbox';
 export { parseEmail } from './email-address';
-export { type EmailContent, escapeHtml, signInCodeEmail } from './emails/sign-in-code-email';
+export { type EmailContent, escapeHtml } from './emails/layout';
+export { signInCodeEmail } from './emails/sign-in-code-email';
 export {
   addSeconds,
   type AuthDeps,

@@ -1,7 +1,7 @@
 import type { Insertable } from 'kysely';
 import type { EmailOutboxTable } from '@app/db';
 import type { Executor } from '../users/user';
-import type { EmailContent } from '../emails/sign-in-code-email';
+import type { EmailContent } from '../emails/layout';
 
 export interface QueuedEmail {
   kind: 'sign_in_code' | 'invitation';

@@ -1,12 +1,4 @@
-export interface EmailContent {
-  subject: string;
-  text: string;
-  html: string;
-}
-
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+import { type EmailContent, escapeHtml, framedEmail } from './layout';
 
 function describeDuration(seconds: number): string {
   if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
@@ -19,30 +11,13 @@ export function signInCodeEmail(input: { appName: string; code: string; ttlSecon
   const validity = `This code is valid for ${describeDuration(input.ttlSeconds)} and can be used only once.`;
   // Against real-time phishing: a fake site can only use the code if the person hands it over.
   const noSharing = `Don't share this code with anyone: ${input.appName} will never ask you for it.`;
-  const ignore = "If you didn't request this, you can safely ignore this email.";
-  const text = [
-    'Hey there,',
-    '',
-    `Use this code to sign in to ${input.appName}:`,
-    '',
-    input.code,
-    '',
-    validity,
-    noSharing,
-    '',
-    ignore,
-    '',
-    `The ${input.appName} team`,
-  ].join('\n');
-  const app = escapeHtml(input.appName);
-  const html = `<!doctype html>
-<html><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;line-height:1.5">
-<p>Hey there,</p>
-<p>Use this code to sign in to ${app}:</p>
+  return framedEmail({
+    appName: input.appName,
+    subject: `Your sign-in code for ${input.appName}`,
+    text: [`Use this code to sign in to ${input.appName}:`, '', input.code, '', validity, noSharing],
+    html: `<p>Use this code to sign in to ${escapeHtml(input.appName)}:</p>
 <p style="font-size:28px;font-weight:700;letter-spacing:6px;font-family:ui-monospace,Menlo,monospace">${escapeHtml(input.code)}</p>
-<p>${escapeHtml(validity)} ${escapeHtml(noSharing)}</p>
-<p style="color:#6b7280">${escapeHtml(ignore)}</p>
-<p>The ${app} team</p>
-</body></html>`;
-  return { subject: `Your sign-in code for ${input.appName}`, text, html };
+<p>${escapeHtml(validity)} ${escapeHtml(noSharing)}</p>`,
+    ignore: "If you didn't request this, you can safely ignore this email.",
+  });
 }
