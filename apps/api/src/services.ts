@@ -1,6 +1,8 @@
 import { type AuthDeps, createAuthDeps, defaultAuthOptions, type Mailer } from '@app/auth';
 import { createDatabase, type Database } from '@app/db';
+import type { Request } from 'express';
 import type { Config } from './config';
+import { clientAddressReader } from './http/client-address';
 import { cookieNames, type CookieNames } from './http/cookies';
 import type { Logger } from './logger';
 import { createConsoleMailer, type DevMailboxItem } from './mail/console-mailer';
@@ -15,6 +17,8 @@ export interface Services {
   /** Recent emails, when they are printed to the console instead of sent (development only). */
   devMailbox: (() => DevMailboxItem[]) | null;
   cookies: CookieNames;
+  /** The request's client address, normalised (see http/client-address.ts). */
+  clientIp: (req: Request) => string | null;
   log: Logger;
   /** Called after an email is queued, so the delivery worker sends it at once. */
   emailQueued: () => void;
@@ -64,6 +68,7 @@ export async function createServices(config: Config, log: Logger, overrides: { d
     mailer,
     devMailbox,
     cookies: cookieNames(config.appUrl),
+    clientIp: clientAddressReader(log),
     log,
     emailQueued: () => {},
   };

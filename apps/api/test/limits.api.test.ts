@@ -203,3 +203,34 @@ describe('without TRUST_PROXY, or trusting another proxy', () => {
     });
   }
 });
+
+describe('forwarded addresses as proxies write them', () => {
+  it('strips ports and brackets, so the per-network limit still counts', async () => {
+    for (let i = 0; i < 30; i++) await requestCode(app.browser(), 'nobody@example.com', '203.0.113.201:51234');
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '203.0.113.201:443'));
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '203.0.113.201'));
+    for (let i = 1; i <= 30; i++) await requestCode(app.browser(), 'nobody@example.com', `[2001:db8:78:1::${i.toString(16)}]:443`);
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '2001:db8:78:1::ffff'));
+    const email = await newUser();
+    await requestCode(app.browser(), email, '[::ffff:203.0.113.202]:8080');
+    const row = await app.db.selectFrom('sign_in_attempts').select('ip').where('email', '=', email).executeTakeFirstOrThrow();
+    expect(row.ip).toBe('203.0.113.202');
+  });
+
+  it('falls back to the socket address for what is not an address, and warns once', async () => {
+    const proxied = await startTestApp({ env: { AUTH_LIMIT_CODES_PER_IP: '3/1h', TRUST_PROXY: 'loopback' } });
+    try {
+      const junk = ['unknown', 'not-an-ip', '1.2.3', '_hidden'];
+      const replies = [];
+      for (const forwarded of junk) replies.push(await requestCode(proxied.browser(), 'nobody@example.com', forwarded));
+      expect(replies.map(reasonOf)).toEqual(['not_registered', 'not_registered', 'not_registered', 'rate_limited']);
+      const limited = await proxied.db.selectFrom('rate_limits').select('key').where('key', 'like', 'code-ip:%').execute();
+      expect(limited.map((r) => r.key)).toEqual(['code-ip:127.0.0.1']);
+      const warnings = proxied.logs.filter((l) => l.level === 'warn' && l.message.includes('client address'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.fields).toMatchObject({ forwarded: 'unknown', socket: '127.0.0.1' });
+    } finally {
+      await proxied.close();
+    }
+  });
+});

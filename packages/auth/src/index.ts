@@ -27,7 +27,7 @@ export {
 export { fail, type Failure, type Reason, REASONS } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
 export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, checkLimits, type LimitCheck } from './limits/rate-limit';
-export { limitNetwork } from './limits/client-ip';
+export { isLoopbackIp, limitNetwork, normalizeClientIp } from './limits/client-ip';
 export {
   createSession,
   invalidateSessionToken,

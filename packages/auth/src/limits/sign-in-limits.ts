@@ -15,8 +15,7 @@ import { chargeStatement, type Fragment, type LimitCheck } from './rate-limit';
  */
 
 function networkCheck(key: 'code-ip' | 'verify-ip', ip: string | null, rule: LimitCheck['rule']): LimitCheck[] {
-  const network = limitNetwork(ip);
-  return network ? [{ key: `${key}:${network}`, rule, mode: 'consume' }] : [];
+  return [{ key: `${key}:${limitNetwork(ip)}`, rule, mode: 'consume' }];
 }
 
 /**
