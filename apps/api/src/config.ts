@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AuthOptions } from '@app/auth';
+import { type AuthOptions, parseEmail } from '@app/auth';
 import { z } from 'zod';
+import { isLoopbackHostname } from './http/loopback';
 
 /** The repository root (this file sits in apps/api/src, or apps/api/dist once bundled). */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -13,6 +14,8 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const flag = z.enum(['true', 'false']).default('false');
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
@@ -44,7 +47,8 @@ const envSchema = z.object({
   DATA_DIR: optional,
   AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   AUTH_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(6),
-  AUTH_CODE_TTL_SECONDS: seconds(900, 60),
+  // An hour at most: a code is a password that lives in an inbox (docs/security.md).
+  AUTH_CODE_TTL_SECONDS: seconds(900, 60).pipe(z.number().max(3600)),
   AUTH_RESEND_COOLDOWN_SECONDS: seconds(60, 0),
   AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default('true'),
@@ -61,9 +65,17 @@ const envSchema = z.object({
   POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
   POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.postmarkapp.com'),
   MAIL_FROM: optional,
-  ADMIN_EMAIL: optional,
+  ADMIN_EMAIL: optional.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const parsed = parseEmail(value);
+    if (parsed.ok) return parsed.email;
+    ctx.addIssue({ code: 'custom', message: 'must be an email address people can receive mail at, e.g. admin@example.com' });
+    return z.NEVER;
+  }),
   TRUST_PROXY: optional,
   WEB_DIST_DIR: optional,
+  ALLOW_INSECURE_HTTP: flag,
+  DEV_MAILBOX_PUBLIC: flag,
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -92,6 +104,11 @@ export interface Config {
   };
   /** Postmark settings, or null to print emails to the console (never in production). */
   postmark: { serverToken: string; from: string; messageStream: string; apiUrl: string } | null;
+  /**
+   * The development mailbox (emails printed, listed at /dev/mailbox) when there is no Postmark:
+   * `public` lets it answer other machines too (DEV_MAILBOX_PUBLIC); null in production or with Postmark.
+   */
+  devMailbox: { public: boolean } | null;
   adminEmail: string | undefined;
   /** Express "trust proxy" value: false (socket address only), a hop count, or addresses. */
   trustProxy: boolean | number | string;
@@ -115,6 +132,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const dataDir = resolve(e.DATA_DIR ?? join(repoRoot, '.data'));
   const appUrl = new URL(e.APP_URL ?? (isProduction ? need('APP_URL', 'in production') : 'http://localhost:5173'));
+  // Over http cookies lose Secure and __Host-, and there is no HSTS; loopback is a secure context.
+  if (isProduction && appUrl.protocol === 'http:' && !isLoopbackHostname(appUrl.hostname) && e.ALLOW_INSECURE_HTTP !== 'true') {
+    throw new ConfigError(
+      `Invalid configuration:\n  APP_URL: must be https:// in production (http:// only for localhost, 127.0.0.1 or [::1]); set ALLOW_INSECURE_HTTP=true to serve ${appUrl.origin} over plain http on purpose`,
+    );
+  }
+  const host = e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
 
   let secret = e.AUTH_SECRET;
   if (!secret) secret = isProduction ? need('AUTH_SECRET', 'in production (32+ random characters)') : devSecret(dataDir);
@@ -126,6 +150,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } else if (isProduction) {
     need('POSTMARK_SERVER_TOKEN', 'in production (emails are only printed to the console in development)');
   }
+  const devMailbox = postmark || isProduction ? null : { public: e.DEV_MAILBOX_PUBLIC === 'true' };
+  // Anyone who can reach a printed-email server can read every sign-in code from its mailbox.
+  if (devMailbox && !devMailbox.public && !isLoopbackHostname(host)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST: ${host} is reachable from other machines, and without POSTMARK_SERVER_TOKEN sign-in codes are shown at /dev/mailbox; listen on 127.0.0.1, or set DEV_MAILBOX_PUBLIC=true to show them to anyone who can reach ${host} on purpose`,
+    );
+  }
   if (e.SESSION_ABSOLUTE_TIMEOUT_SECONDS < e.SESSION_IDLE_TIMEOUT_SECONDS) {
     throw new ConfigError('Invalid configuration:\n  SESSION_ABSOLUTE_TIMEOUT_SECONDS: must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
   }
@@ -133,7 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     isProduction,
-    host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    host,
     port: e.PORT,
     appUrl,
     appName: e.APP_NAME,
@@ -158,6 +189,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
     },
     postmark,
+    devMailbox,
     adminEmail: e.ADMIN_EMAIL ?? (isProduction ? undefined : 'admin@example.com'),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDistDir: resolve(e.WEB_DIST_DIR ?? join(repoRoot, 'apps/web/dist')),

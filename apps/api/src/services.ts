@@ -53,7 +53,7 @@ export function authDepsFromConfig(config: Config, log: Logger, now?: () => Date
 export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer; devMailbox: Services['devMailbox'] } {
   if (config.postmark) return { mailer: createPostmarkMailer(config.postmark), devMailbox: null };
   const console = createConsoleMailer({ print: (text) => log.print(text) });
-  return { mailer: console, devMailbox: config.isProduction ? null : () => console.recent() };
+  return { mailer: console, devMailbox: config.devMailbox ? () => console.recent() : null };
 }
 
 export async function createServices(config: Config, log: Logger, overrides: { db?: Database; now?: () => Date } = {}): Promise<Services> {

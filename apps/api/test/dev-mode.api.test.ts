@@ -1,4 +1,5 @@
 import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { addUser } from '@app/auth';
@@ -66,5 +67,23 @@ describe('development mode', () => {
     const sameBrowser = browser();
     for (const [name, value] of b.cookies) sameBrowser.cookies.set(name, value);
     expect(await sameBrowser.trpc.auth.me.query()).toMatchObject({ email: 'kept@example.com' });
+  });
+
+  it('answers the dev mailbox only to a loopback Host, so a rebound DNS name cannot read it', async () => {
+    const statusFor = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${server.url}/trpc/dev.mailbox`, { headers: { host } }, (res) => {
+          let body = '';
+          res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject).end();
+      });
+    for (const host of ['localhost:5173', 'LOCALHOST', '127.0.0.1:3000', '[::1]:3000']) expect((await statusFor(host)).status, host).toBe(200);
+    for (const host of ['evil.example', 'evil.example:3000', 'localhost.evil.example', '127.0.0.1.nip.io', '10.0.0.5:3000']) {
+      const reply = await statusFor(host);
+      expect(reply.status, host).toBe(403);
+      expect(JSON.parse(reply.body).error.data.reason).toBe('forbidden');
+    }
   });
 });

@@ -27,6 +27,8 @@ export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): 
     POSTMARK_API_URL: postmarkUrl,
     MAIL_FROM: 'Acme <auth@app.test>',
     ADMIN_EMAIL: 'admin@app.test',
+    // A made-up http origin: every test talks plain http on loopback.
+    ALLOW_INSECURE_HTTP: 'true',
     WEB_DIST_DIR: '/nonexistent',
     // Every test client comes from 127.0.0.1: per-network limits are tested on their own.
     AUTH_LIMIT_CODES_PER_IP: '100000/1h',
