@@ -14,6 +14,7 @@ export interface ApiSetup {
 /** Every default limit relaxed so one loopback client can sign in hundreds of times a second. */
 export const RELAXED_LIMITS = {
   AUTH_LIMIT_CODES_PER_EMAIL: '1000000/1h',
+  AUTH_LIMIT_CODES_PER_MAILBOX: '1000000/1h',
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL: '1000000/1h',
   AUTH_LIMIT_CODES_PER_IP: '1000000/1h',
   AUTH_LIMIT_VERIFIES_PER_IP: '1000000/1h',
