@@ -3,7 +3,7 @@
  * baseline. Prints a table and writes bench/results/latest.json. See docs/performance.md.
  *
  *   --quick            short rounds (a smoke run, figures are rough)
- *   --only=a,b         some of: spa, start, validation, statements, me, signins
+ *   --only=a,b         some of: spa, start, validation, statements, me, observability, signins
  *   --profile          also profile the API (node --cpu-prof) under auth.me load and during sign-ins
  *   --clients=N        parallel sign-in clients (default 32)
  *   --connections=N    autocannon connections for auth.me (default 16)
@@ -19,6 +19,7 @@ import { migrateToLatest } from '@app/db';
 import pg from 'pg';
 import { formatProfile, formatTable, type Results } from './report';
 import { benchAuthMe } from './scenarios/auth-me';
+import { benchObservabilityCost } from './scenarios/observability-cost';
 import { profileAuthMe, profileFlags, summariseProfile } from './scenarios/profile';
 import { benchSignIns } from './scenarios/sign-ins';
 import { measureSpa } from './scenarios/spa';
@@ -30,7 +31,7 @@ import { createBenchDatabase } from './support/bench-database';
 import { startMailCatcher } from './support/mail-catcher';
 import { benchAuthDeps, seedUsers } from './support/seed';
 
-const SCENARIOS = ['spa', 'start', 'validation', 'statements', 'me', 'signins'] as const;
+const SCENARIOS = ['spa', 'start', 'validation', 'statements', 'me', 'observability', 'signins'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]) {
@@ -130,6 +131,18 @@ async function main(): Promise<void> {
       results.authMe = await benchAuthMe({
         setup,
         databaseUrl: database.url,
+        cookies: sessions.sessionCookies,
+        poolSize: args.poolSize,
+        connections: args.connections,
+        durationSeconds: args.seconds,
+        warmupSeconds: args.warmupSeconds,
+        rounds: args.rounds,
+      });
+    }
+    if (args.only.has('observability')) {
+      step(`auth.me with logging and metrics on and off (${args.rounds} rounds of ${args.seconds} s each)`);
+      results.observability = await benchObservabilityCost({
+        setup,
         cookies: sessions.sessionCookies,
         poolSize: args.poolSize,
         connections: args.connections,
