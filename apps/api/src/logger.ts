@@ -13,8 +13,9 @@ export interface Logger {
 }
 
 /**
- * Whatever could carry a credential or a message body, wherever it sits in a log line's fields.
- * Call sites do not log these; this is the net under them.
+ * Whatever could carry a credential or a message body, where a log line could hold it. Call sites
+ * do not log these; this is the net under them. Named paths only: wildcards (`*.cookie`) doubled
+ * the cost of every log line when measured.
  */
 export const REDACTED_PATHS = [
   'cookie',
@@ -24,20 +25,11 @@ export const REDACTED_PATHS = [
   'authorization',
   'textBody',
   'htmlBody',
-  'text_body',
-  'html_body',
-  '*.cookie',
-  '*.code',
-  '*.token',
-  '*.secret',
-  '*.authorization',
-  '*.textBody',
-  '*.htmlBody',
-  '*.text_body',
-  '*.html_body',
-  '*.headers.cookie',
-  '*.headers.authorization',
-  '*.headers["set-cookie"]',
+  'headers.cookie',
+  'headers.authorization',
+  'headers["set-cookie"]',
+  'email.textBody',
+  'email.htmlBody',
 ];
 
 export interface LoggerOptions {

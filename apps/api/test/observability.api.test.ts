@@ -126,12 +126,12 @@ describe('the request log', () => {
     await browser.trpc.auth.verifyCode.mutate({ email, code, timezone: 'UTC' });
     await browser.query('auth.me');
     await scrape();
-    app.server.services.log.info('a careless line', { cookie: 'session=abc', code: '123456', user: { token: 'tok-9f8e7d', headers: { authorization: 'Bearer xyz-secret' } } });
+    app.server.services.log.info('a careless line', { cookie: 'session=abc', code: '123456', token: 'tok-9f8e7d', headers: { authorization: 'Bearer xyz-secret' } });
 
     const secrets = [code, ...browser.cookies.values(), METRICS_TOKEN, body.split('\n').find((l) => l.length > 30)!, 'session=abc', 'tok-9f8e7d', 'Bearer xyz-secret'];
     const written = app.logs.map((l) => l.raw).join('\n');
     for (const secret of secrets) expect(written).not.toContain(secret);
-    expect(app.logs.at(-1)!.fields).toEqual({ cookie: '[redacted]', code: '[redacted]', user: { token: '[redacted]', headers: { authorization: '[redacted]' } } });
+    expect(app.logs.at(-1)!.fields).toEqual({ cookie: '[redacted]', code: '[redacted]', token: '[redacted]', headers: { authorization: '[redacted]' } });
   });
 });
 
