@@ -126,30 +126,22 @@ async function main(): Promise<void> {
         open: (log) => database.open({ log: (event) => log(event.query.sql) }),
       });
     }
+    const meLoad = {
+      setup,
+      cookies: sessions.sessionCookies,
+      poolSize: args.poolSize,
+      connections: args.connections,
+      durationSeconds: args.seconds,
+      warmupSeconds: args.warmupSeconds,
+      rounds: args.rounds,
+    };
     if (args.only.has('me')) {
       step(`auth.me against the baseline (${args.rounds} rounds of ${args.seconds} s each)`);
-      results.authMe = await benchAuthMe({
-        setup,
-        databaseUrl: database.url,
-        cookies: sessions.sessionCookies,
-        poolSize: args.poolSize,
-        connections: args.connections,
-        durationSeconds: args.seconds,
-        warmupSeconds: args.warmupSeconds,
-        rounds: args.rounds,
-      });
+      results.authMe = await benchAuthMe({ ...meLoad, databaseUrl: database.url });
     }
     if (args.only.has('observability')) {
       step(`auth.me with logging and metrics on and off (${args.rounds} rounds of ${args.seconds} s each)`);
-      results.observability = await benchObservabilityCost({
-        setup,
-        cookies: sessions.sessionCookies,
-        poolSize: args.poolSize,
-        connections: args.connections,
-        durationSeconds: args.seconds,
-        warmupSeconds: args.warmupSeconds,
-        rounds: args.rounds,
-      });
+      results.observability = await benchObservabilityCost(meLoad);
     }
     if (args.only.has('signins')) {
       step(`full sign-ins (${args.clients} clients, ${args.signInSeconds} s)`);

@@ -1,7 +1,7 @@
-import { type ApiSetup, OBSERVED_ENV, startApi } from '../support/api-process';
+import { OBSERVED_ENV, startApi } from '../support/api-process';
 import type { RunningProcess } from '../support/processes';
 import { median, round } from '../support/stats';
-import { expectSignedIn, type LoadFigures, loadAuthMe, medianFigures } from './auth-me';
+import { type AuthMeOptions, expectSignedIn, type LoadFigures, loadAuthMe, medianFigures } from './auth-me';
 
 /** Both off: no log lines (no pino-http), no histogram, no /metrics. */
 const QUIET_ENV = { LOG_LEVEL: 'silent' } as const;
@@ -20,15 +20,7 @@ export interface ObservabilityCostResult {
  * auth.me on two builds of the same server, alternated round by round: observability on
  * (LOG_LEVEL=info, METRICS_TOKEN set, /metrics scraped after each round) and off.
  */
-export async function benchObservabilityCost(options: {
-  setup: ApiSetup;
-  cookies: readonly string[];
-  poolSize: number;
-  connections: number;
-  durationSeconds: number;
-  warmupSeconds: number;
-  rounds: number;
-}): Promise<ObservabilityCostResult> {
+export async function benchObservabilityCost(options: Omit<AuthMeOptions, 'databaseUrl' | 'nodeArgs'>): Promise<ObservabilityCostResult> {
   const { setup, cookies, connections, durationSeconds } = options;
   const start = (env: Record<string, string>) => startApi(setup, { env: { DATABASE_POOL_SIZE: String(options.poolSize), ...env } });
   const on = await start(OBSERVED_ENV);
