@@ -62,7 +62,9 @@ export function observeRequests(input: { app: Express; log: Logger; metrics: Met
           ip: req.ip,
           userId: userOf(res),
         };
-        if (res.statusCode >= 500) log.pino.error(fields, 'request failed');
+        // A 503 is the database being away, answered as designed (and alerted on through metrics).
+        if (res.statusCode >= 500 && res.statusCode !== 503) log.pino.error(fields, 'request failed');
+        else if (res.statusCode === 503) log.pino.warn(fields, 'request failed');
         else log.pino.info(fields, 'request completed');
       });
       next();
