@@ -48,36 +48,26 @@ export function observeRequests(input: { app: Express; log: Logger; metrics: Met
       return child;
     },
   });
-  const handlers: RequestHandler[] = [];
-  if (log.pino.isLevelEnabled('info')) {
-    handlers.push((req, res, next) => {
+  const logs = log.pino.isLevelEnabled('info');
+  if (!logs && !metrics) return [];
+  return [
+    (req, res, next) => {
       const started = performance.now();
       res.once('finish', () => {
-        const fields = {
-          reqId: req.id,
-          method: req.method,
-          procedure: procedureLabel(req, procedures),
-          status: res.statusCode,
-          durationMs: Math.round((performance.now() - started) * 10) / 10,
-          ip: req.ip,
-          userId: userOf(res),
-        };
+        const seconds = (performance.now() - started) / 1000;
+        const procedure = procedureLabel(req, procedures);
+        const status = res.statusCode;
+        metrics?.requestDuration.observe({ procedure, status }, seconds);
+        if (!logs) return;
+        const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: req.ip, userId: userOf(res) };
         // A 503 is the database being away, answered as designed (and alerted on through metrics).
-        if (res.statusCode >= 500 && res.statusCode !== 503) log.pino.error(fields, 'request failed');
-        else if (res.statusCode === 503) log.pino.warn(fields, 'request failed');
+        if (status >= 500 && status !== 503) log.pino.error(fields, 'request failed');
+        else if (status === 503) log.pino.warn(fields, 'request failed');
         else log.pino.info(fields, 'request completed');
       });
       next();
-    });
-  }
-  if (metrics) {
-    handlers.push((req, res, next) => {
-      const stop = metrics.requestDuration.startTimer();
-      res.once('finish', () => stop({ procedure: procedureLabel(req, procedures), status: res.statusCode }));
-      next();
-    });
-  }
-  return handlers;
+    },
+  ];
 }
 
 declare module 'http' {
