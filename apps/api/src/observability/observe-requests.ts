@@ -30,8 +30,9 @@ export function userOf(res: Response): string | undefined {
 
 /**
  * One log line per request (request id, method, procedure, status, duration, client IP, user id;
- * nothing from headers or bodies) and the duration histogram. Each is installed only when it is on
- * (a log level that prints info, a METRICS_TOKEN), so with both off a request pays nothing.
+ * nothing from headers or bodies) and the duration histogram, from one `finish` listener that is
+ * there only when one of them is on (a log level that prints info, a METRICS_TOKEN): with both
+ * off a request pays nothing.
  *
  * Written here rather than with pino-http: it makes two child loggers per request before anything
  * is logged, which measured as most of the logging cost on auth.me (docs/performance.md). Here
