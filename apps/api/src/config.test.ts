@@ -109,4 +109,11 @@ describe('configuration', () => {
     expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ ...production, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
   });
+
+  it('reads LOG_LEVEL and METRICS_TOKEN, refusing a short token or an unknown level by name', () => {
+    expect(loadConfig(production)).toMatchObject({ logLevel: 'info', prettyLogs: false, metricsToken: null });
+    expect(loadConfig({ ...production, LOG_LEVEL: 'silent', METRICS_TOKEN: 'm'.repeat(16) })).toMatchObject({ logLevel: 'silent', metricsToken: 'm'.repeat(16) });
+    expectError({ ...production, METRICS_TOKEN: 'short' }, 'METRICS_TOKEN');
+    expectError({ ...production, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL');
+  });
 });

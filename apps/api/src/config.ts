@@ -78,6 +78,8 @@ const envSchema = z.object({
   WEB_DIST_DIR: optional,
   ALLOW_INSECURE_HTTP: flag,
   DEV_MAILBOX_PUBLIC: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -115,7 +117,15 @@ export interface Config {
   /** Express "trust proxy" value: false (socket address only), a hop count, or addresses. */
   trustProxy: boolean | number | string;
   webDistDir: string;
+  /** pino's level; `silent` turns logging off. */
+  logLevel: LogLevel;
+  /** Readable log lines (development) instead of one JSON object a line. */
+  prettyLogs: boolean;
+  /** Bearer token for GET /metrics; null: no /metrics at all. */
+  metricsToken: string | null;
 }
+
+export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
 
 export class ConfigError extends Error {}
 
@@ -197,6 +207,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminEmail: e.ADMIN_EMAIL ?? (isProduction ? undefined : 'admin@example.com'),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDistDir: resolve(e.WEB_DIST_DIR ?? join(repoRoot, 'apps/web/dist')),
+    logLevel: e.LOG_LEVEL,
+    prettyLogs: e.NODE_ENV === 'development',
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

@@ -7,6 +7,7 @@ import { cookieNames, type CookieNames } from './http/cookies';
 import type { Logger } from './logger';
 import { createConsoleMailer, type DevMailboxItem } from './mail/console-mailer';
 import { createPostmarkMailer } from './mail/postmark-mailer';
+import { createMetrics, type Metrics } from './observability/metrics';
 
 /** Everything a request handler needs, built once per process. */
 export interface Services {
@@ -20,6 +21,8 @@ export interface Services {
   /** The request's client address, normalised (see http/client-address.ts). */
   clientIp: (req: Request) => string | null;
   log: Logger;
+  /** This server's counters (one registry per server); scraped at /metrics when METRICS_TOKEN is set. */
+  metrics: Metrics;
   /** Called after an email is queued, so the delivery worker sends it at once. */
   emailQueued: () => void;
 }
@@ -61,15 +64,17 @@ export async function createServices(config: Config, log: Logger, overrides: { d
     overrides.db ??
     (await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize }));
   const { mailer, devMailbox } = mailerFromConfig(config, log);
+  const deps = authDepsFromConfig(config, log, overrides.now);
   return {
     config,
     db,
-    deps: authDepsFromConfig(config, log, overrides.now),
+    deps,
     mailer,
     devMailbox,
     cookies: cookieNames(config.appUrl),
     clientIp: clientAddressReader(log),
     log,
+    metrics: createMetrics({ db, now: deps.now, processMetrics: config.metricsToken !== null }),
     emailQueued: () => {},
   };
 }

@@ -5,19 +5,13 @@ import { join } from 'node:path';
 import { addUser } from '@app/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config';
-import type { Logger } from '../src/logger';
+import { capturingLogger } from './support/log-capture';
 import { type RunningServer, startServer } from '../src/server';
 import { TestBrowser } from './support/test-browser';
 
 // Development as `pnpm dev` runs it: embedded database in DATA_DIR, emails printed, no Postmark.
 const dataDir = mkdtempSync(join(tmpdir(), 'dev-mode-'));
-const printed: string[] = [];
-const log: Logger = {
-  info: (message, fields) => printed.push(`${message} ${JSON.stringify(fields ?? {})}`),
-  warn: () => {},
-  error: () => {},
-  print: (text) => printed.push(text),
-};
+const { log, entries } = capturingLogger();
 const env = { NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir, APP_URL: 'http://localhost:5173', WEB_DIST_DIR: '/nonexistent' };
 let server: RunningServer;
 
@@ -45,7 +39,7 @@ describe('development mode', () => {
     expect(mail).toMatchObject({ to: 'admin@example.com', subject: 'Your sign-in code for Acme' });
     const code = /^(\d{6})$/m.exec(mail!.text)?.[1];
     expect(code).toBeDefined();
-    expect(printed.some((line) => line.includes('admin@example.com') && line.includes(code!))).toBe(true);
+    expect(entries.some((e) => e.level === 'print' && e.raw.includes('admin@example.com') && e.raw.includes(code!))).toBe(true);
 
     const signedIn = await b.trpc.auth.verifyCode.mutate({ email: 'admin@example.com', code: code!, timezone: 'UTC' });
     expect(signedIn.user.role).toBe('admin');
