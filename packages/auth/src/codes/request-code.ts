@@ -1,7 +1,7 @@
 import type { AttemptKind, Database } from '@app/db';
 import { sql } from 'kysely';
 import { parseEmail } from '../email-address';
-import { checkLimitsAndRead, type Fragment } from '../limits/rate-limit';
+import { checkLimitsAndRead, type Fragment, type LimitRead } from '../limits/rate-limit';
 import { codeRequestChecks } from '../limits/sign-in-limits';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
@@ -51,12 +51,7 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   const now = deps.now();
 
   // The user is read in the statement that asks the limits.
-  const { decision, rows } = await checkLimitsAndRead<UserFields>(db, codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)), now, {
-    name: 'user-by-email',
-    sql: (slot) => db.selectFrom('users').select(userFields).where('email', '=', slot<string>('email')),
-    values: { email },
-    columns: userFields,
-  });
+  const { decision, rows } = await checkLimitsAndRead(db, codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)), now, userByEmail(db, email));
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const user = rows[0] ? userRowToUser(rows[0]) : null;
   const kind = attemptKindFor(user, options.signup);
@@ -73,14 +68,20 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   return started;
 }
 
+function userByEmail(db: Executor, email: string): LimitRead<UserFields, ByEmail> {
+  return { name: 'user-by-email', sql: (slot) => db.selectFrom('users').select(userFields).where('email', '=', slot('email')), values: { email }, columns: userFields };
+}
+
+type ByEmail = { email: string };
+
 /**
  * In SQL, whether this request will be sent a code or told `not_registered` (`attemptKindFor` in
  * the database): only then are the email's allowances spent. With registration not revealed every
  * request looks alike, so every one spends them.
  */
-function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean> | undefined {
+function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean, ByEmail> | undefined {
   if (!options.revealUnregistered) return undefined;
-  const users = (slot: SlotOf) => db.selectFrom('users').select('id').where('email', '=', slot<string>('email'));
+  const users = (slot: SlotOf<ByEmail>) => db.selectFrom('users').select('id').where('email', '=', slot('email'));
   return options.signup === 'open'
     ? { name: 'unless-deactivated', sql: (slot) => sql<boolean>`not exists (${users(slot).where('status', '=', sql.lit('deactivated'))})`, values: { email } }
     : { name: 'if-registered', sql: (slot) => sql<boolean>`exists (${users(slot).where('status', '!=', sql.lit('deactivated'))})`, values: { email } };

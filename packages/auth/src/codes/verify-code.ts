@@ -8,7 +8,7 @@ import { invalidateSessionToken } from '../sessions/session';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
 import type { Executor, User } from '../users/user';
-import { attemptFrom, type AttemptRow, attemptWithCodes } from './attempt';
+import { attemptFrom, attemptWithCodes } from './attempt';
 import { codeMatchesAny, normalizeCode } from './code';
 import { recordWrongCode, signIn } from './redeem-attempt';
 
@@ -48,7 +48,7 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
     const admitted = await checkLimits(db, checks, now);
     return admitted.ok ? fail('invalid_or_expired_code') : fail('rate_limited', admitted.retryAfterSeconds);
   }
-  const { decision, rows } = await checkLimitsAndRead<AttemptRow>(db, checks, now, attemptWithCodes(db, deps, token.id, now));
+  const { decision, rows } = await checkLimitsAndRead(db, checks, now, attemptWithCodes(db, deps, token.id, now));
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const attempt = attemptFrom(rows);
   if (
