@@ -10,7 +10,7 @@ let n = 0;
 /** A registered user of its own for each test, so tests don't share limits or attempts. */
 async function newUser(role: 'admin' | 'user' = 'user'): Promise<string> {
   const email = `person${++n}@example.com`;
-  await addUser(app.db, email, role);
+  await addUser(app.db, email, role, new Date());
   return email;
 }
 

@@ -36,7 +36,7 @@ describe('the shared limiter', () => {
 
 describe('sign-in limits', () => {
   it('allows one code per email per 60 s and five per hour', async () => {
-    await addUser(suite.db, 'ada@example.com', 'user');
+    await addUser(suite.db, 'ada@example.com', 'user', new Date());
     expect((await ask('ada@example.com')).ok).toBe(true);
     expect(await ask('ada@example.com', '198.51.100.2')).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 60 });
     for (let i = 0; i < 4; i++) {
@@ -51,15 +51,15 @@ describe('sign-in limits', () => {
 
   it('limits code requests per network, IPv6 by /64', async () => {
     deps.options.limits.codesPerIp = { limit: 3, windowSeconds: 3600 };
-    for (let i = 0; i < 3; i++) await addUser(suite.db, `u${i}@example.com`, 'user');
-    await addUser(suite.db, 'other@example.com', 'user');
+    for (let i = 0; i < 3; i++) await addUser(suite.db, `u${i}@example.com`, 'user', new Date());
+    await addUser(suite.db, 'other@example.com', 'user', new Date());
     for (let i = 0; i < 3; i++) expect((await ask(`u${i}@example.com`, `2001:db8:1:2::${i + 1}`)).ok).toBe(true);
     expect(await ask('other@example.com', '2001:db8:1:2:ffff::9')).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((await ask('other@example.com', '2001:db8:1:3::1')).ok).toBe(true);
   });
 
   it('counts wrong codes per email across attempts; a new code does not reset it', async () => {
-    await addUser(suite.db, 'ada@example.com', 'user');
+    await addUser(suite.db, 'ada@example.com', 'user', new Date());
     let wrongs = 0;
     for (let round = 0; round < 3 && wrongs < 10; round++) {
       const asked = await ask('ada@example.com');
@@ -90,8 +90,8 @@ describe('sign-in limits', () => {
 describe('registration modes', () => {
   it('with registration not revealed, answers unknown and deactivated emails like known ones and sends nothing', async () => {
     deps.options.revealUnregistered = false;
-    await addUser(suite.db, 'known@example.com', 'user');
-    const gone = await addUser(suite.db, 'gone@example.com', 'user');
+    await addUser(suite.db, 'known@example.com', 'user', new Date());
+    const gone = await addUser(suite.db, 'gone@example.com', 'user', new Date());
     await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', gone.user.id).execute();
     const answers = [];
     for (const email of ['known@example.com', 'nobody@example.com', 'gone@example.com']) {
