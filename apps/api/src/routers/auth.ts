@@ -36,7 +36,7 @@ export const authRouter = {
     if (!result.ok) throw reasonError(result);
     setCookie(ctx.res, services.cookies.attempt, result.attempt.token, cookieOptions(services.config.appUrl, result.attempt.expiresAt));
     services.emailQueued();
-    return { email: result.email, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
+    return { email: result.email, codeLength: result.codeLength, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
   }),
 
   verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input }) => {
@@ -52,7 +52,7 @@ export const authRouter = {
     setCookie(ctx.res, services.cookies.attempt, '', cookieOptions(appUrl, null));
     // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
     setCookie(ctx.res, services.cookies.session, result.session.token, cookieOptions(appUrl, result.session.absoluteExpiresAt));
-    return { user: toPublicUser(result.user), redirectTo: '/dashboard' };
+    return { user: toPublicUser(result.user) };
   }),
 
   me: publicProcedure.query(async ({ ctx }): Promise<PublicUser | null> => {

@@ -21,6 +21,8 @@ export interface RequestCodeInput {
 export interface CodeRequested {
   ok: true;
   email: string;
+  /** Digits in the code (AUTH_CODE_LENGTH), so the form can say how many to type. */
+  codeLength: number;
   expiresInSeconds: number;
   resendAfterSeconds: number;
   /** Cookie value binding the code to this browser, and when it lapses. */

@@ -131,6 +131,7 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
   return {
     ok: true,
     email: issue.email,
+    codeLength: options.code.length,
     expiresInSeconds: options.code.ttlSeconds,
     resendAfterSeconds: options.code.resendCooldownSeconds,
     attempt: { token: attempt.token, expiresAt: issue.expiresAt },
