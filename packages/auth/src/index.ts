@@ -26,6 +26,7 @@ export {
 } from './options';
 export { fail, type Failure, type Reason, REASONS } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
+export { ROLES, roleIncludes } from './policies/roles';
 export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, checkLimits, type LimitCheck } from './limits/rate-limit';
 export { limitNetwork } from './limits/client-ip';
 export {
@@ -45,7 +46,6 @@ export {
   findUserByEmail,
   type ProvisionedBy,
   provisionUser,
-  ROLES,
   type User,
   userRowToUser,
 } from './users/user';

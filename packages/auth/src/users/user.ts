@@ -4,8 +4,6 @@ import { recordAudit } from '../audit/audit';
 
 export type Executor = Database | Transaction<DB> | Kysely<DB>;
 
-export const ROLES = ['admin', 'user'] as const satisfies readonly Role[];
-
 /** The user as the rest of the product sees it. */
 export interface User {
   id: string;
