@@ -31,7 +31,7 @@ export default tseslint.config(
   {
     // One config module reads the environment; everything else is handed its values.
     files: ['apps/*/src/**', 'packages/*/src/**'],
-    ignores: ['apps/api/src/config.ts', 'packages/db/src/testing.ts', '**/*.test.ts'],
+    ignores: ['apps/api/src/config.ts', '**/*.test.ts'],
     rules: {
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration in apps/api/src/config.ts.' }],
     },

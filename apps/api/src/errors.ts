@@ -48,10 +48,11 @@ export class ReasonError extends TRPCError {
   ) {
     super({ code: codeForReason[reason], message: messageForReason[reason] });
   }
-}
 
-export function reasonError(failure: Pick<Failure, 'reason' | 'retryAfterSeconds'>): ReasonError {
-  return new ReasonError(failure.reason, failure.retryAfterSeconds);
+  /** The error for a failure the auth package returned. */
+  static from(failure: Pick<Failure, 'reason' | 'retryAfterSeconds'>): ReasonError {
+    return new ReasonError(failure.reason, failure.retryAfterSeconds);
+  }
 }
 
 /** The reason for errors tRPC raises itself (bad JSON, bad input, unknown procedure, …). */
@@ -73,5 +74,3 @@ export function reasonForTRPCCode(code: TRPC_ERROR_CODE_KEY): Reason | 'internal
       return 'bad_request';
   }
 }
-
-export { codeForReason, messageForReason };

@@ -3,7 +3,6 @@ export { codeMatchesAny, generateCode, hashCode, normalizeCode } from './codes/c
 export { type CodeRequested, requestCode, type RequestCodeInput, type RequestCodeResult } from './codes/request-code';
 export { verifyCode, type VerifyCodeInput, type VerifyCodeResult } from './codes/verify-code';
 export {
-  countPendingEmails,
   defaultDeliveryOptions,
   deliverDueEmails,
   type DeliveryOptions,
@@ -27,7 +26,7 @@ export {
 export { fail, type Failure, type Reason, REASONS } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
 export { ROLES, roleIncludes } from './policies/roles';
-export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, checkLimits, type LimitCheck } from './limits/rate-limit';
+export { type LimitDecision, type LimitRule, checkLimits, type LimitCheck } from './limits/rate-limit';
 export { limitNetwork } from './limits/client-ip';
 export {
   createSession,

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addSeconds, addUser, cleanUp, consumeLimit, createSession, requestCode } from '../src/index';
+import { addSeconds, addUser, checkLimits, cleanUp, createSession, requestCode } from '../src/index';
 import { type TestDeps, useDatabaseSuite } from './helpers';
 
 const DAY = 86_400;
@@ -41,7 +41,7 @@ describe('cleanup', () => {
     const longSession = await createSession(suite.db, deps, samId, meta);
     const shortSession = await createSession(suite.db, deps, samId, meta);
     await suite.db.updateTable('sessions').set({ expires_at: addSeconds(deps.now(), DAY) }).where('id', '=', shortSession.session.id).execute();
-    await consumeLimit(suite.db, 'test:long', { limit: 1, windowSeconds: 10 * DAY }, deps.now());
+    await checkLimits(suite.db, [{ key: 'test:long', rule: { limit: 1, windowSeconds: 10 * DAY }, mode: 'consume' }], deps.now());
 
     deps.clock.advance(2 * DAY);
     // Day 2: sam's first attempt expired 2 days ago (gone), a fresh one for sam2 stays.

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addUser, requestCode, verifyCode } from '../src/index';
-import { consumeLimit, peekLimit } from '../src/limits/rate-limit';
+import { checkLimits, type LimitCheck, type LimitRule } from '../src/limits/rate-limit';
 import { latestCode, type TestDeps, useDatabaseSuite } from './helpers';
 
 let deps: TestDeps;
@@ -12,6 +12,11 @@ beforeEach(async () => {
 
 const from = (ip: string) => ({ ip, userAgent: 'vitest' });
 
+/** One limit asked on its own. */
+function checkOne(key: string, rule: LimitRule, mode: LimitCheck['mode']) {
+  return checkLimits(suite.db, [{ key, rule, mode }], deps.now());
+}
+
 async function ask(email: string, ip = '198.51.100.1', attemptToken?: string) {
   return requestCode(suite.db, deps, { email, attemptToken, meta: from(ip) });
 }
@@ -19,17 +24,17 @@ async function ask(email: string, ip = '198.51.100.1', attemptToken?: string) {
 describe('the shared limiter', () => {
   it('admits `limit` events per window, refills steadily and says when to retry', async () => {
     const rule = { limit: 3, windowSeconds: 60 };
-    for (let i = 0; i < 3; i++) expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: true });
-    expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
-    expect(await peekLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
+    for (let i = 0; i < 3; i++) expect(await checkOne('k', rule, 'consume')).toEqual({ ok: true });
+    expect(await checkOne('k', rule, 'consume')).toEqual({ ok: false, retryAfterSeconds: 20 });
+    expect(await checkOne('k', rule, 'peek')).toEqual({ ok: false, retryAfterSeconds: 20 });
     deps.clock.advance(20);
-    expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: true });
-    expect((await consumeLimit(suite.db, 'k', rule, deps.now())).ok).toBe(false);
+    expect(await checkOne('k', rule, 'consume')).toEqual({ ok: true });
+    expect((await checkOne('k', rule, 'consume')).ok).toBe(false);
   });
 
   it('holds under concurrent callers (one atomic statement decides)', async () => {
     const rule = { limit: 5, windowSeconds: 3600 };
-    const results = await Promise.all(Array.from({ length: 20 }, () => consumeLimit(suite.db, 'race', rule, deps.now())));
+    const results = await Promise.all(Array.from({ length: 20 }, () => checkOne('race', rule, 'consume')));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
 });

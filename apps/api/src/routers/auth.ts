@@ -1,7 +1,7 @@
 import { requestCode, signOut, type User, validateSessionToken, verifyCode } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { reasonError } from '../errors';
+import { ReasonError } from '../errors';
 import { cookieOptions, setCookie } from '../http/cookies';
 import { publicProcedure } from '../trpc';
 
@@ -33,7 +33,7 @@ export const authRouter = {
       attemptToken: ctx.cookies[services.cookies.attempt],
       meta: ctx.meta,
     });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     setCookie(ctx.res, services.cookies.attempt, result.attempt.token, cookieOptions(services.config.appUrl, result.attempt.expiresAt));
     services.emailQueued();
     return { email: result.email, codeLength: result.codeLength, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
@@ -47,7 +47,7 @@ export const authRouter = {
       sessionToken: ctx.cookies[services.cookies.session],
       meta: ctx.meta,
     });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     const { appUrl } = services.config;
     setCookie(ctx.res, services.cookies.attempt, '', cookieOptions(appUrl, null));
     // The cookie lives as long as the session could; the server ends it sooner when it sits idle.

@@ -55,16 +55,16 @@ const signInStatement = compiledStatement((db, slot: SlotOf<SignInValues>) => {
 export async function signIn(
   db: Executor,
   deps: AuthDeps,
-  s: { attempt: Attempt; userId: string; timezone: string; meta: RequestMeta; now: Date },
+  redeemed: { attempt: Attempt; userId: string; timezone: string; meta: RequestMeta; now: Date },
 ): Promise<VerifyCodeResult> {
-  const { attempt, userId, now } = s;
-  const created = newSession(deps, userId, s.meta);
+  const { attempt, userId, timezone, meta, now } = redeemed;
+  const created = newSession(deps, userId, meta);
   const audit = auditRow({
     type: 'sign_in_succeeded',
     actorUserId: userId,
     subjectUserId: userId,
     email: attempt.email,
-    meta: s.meta,
+    meta,
     data: { method: 'email_code', signUp: attempt.kind === 'sign_up' },
     at: now,
   });
@@ -72,7 +72,7 @@ export async function signIn(
     now,
     attemptId: attempt.id,
     userId,
-    timezone: s.timezone,
+    timezone,
     ...rowValues('session', created.row),
     ...rowValues('audit', audit),
   });

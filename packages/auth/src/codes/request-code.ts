@@ -41,9 +41,8 @@ export type RequestCodeResult =
  * With registration not revealed, an unknown or deactivated email takes the same path and answer,
  * but no email is sent and nothing can verify.
  *
- * Two statements on the usual path (the limits with the user, then the attempt, code, email and
- * audit row written together), and one more to read the attempt a browser's cookie names, if it
- * brings one; see docs/performance.md.
+ * The limits are asked in the statement that reads the user, and the attempt, code, email and audit
+ * row are written together; the statement counts are in docs/performance.md.
  */
 export async function requestCode(db: Database, deps: AuthDeps, input: RequestCodeInput): Promise<RequestCodeResult> {
   const parsed = parseEmail(input.email);

@@ -30,8 +30,9 @@ export type VerifyCodeResult =
  * Redeems a code. Wrong, expired, used and other-browser codes all give the same answer. The
  * attempt is claimed by one conditional update, so two verifies of one code make one session.
  *
- * Two statements on the usual path (the limits with the attempt and its live codes, then the claim,
- * sign-in, session and audit row written together); see docs/performance.md.
+ * The limits are asked in the statement that reads the attempt and its live codes, and the claim,
+ * sign-in, session and audit row are written together; the statement counts are in
+ * docs/performance.md.
  */
 export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const timezone = parseTimezone(input.timezone);

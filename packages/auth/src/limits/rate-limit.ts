@@ -129,16 +129,6 @@ function decide(checks: readonly LimitCheck[], row: Record<string, unknown>, now
   return decision && !decision.ok ? decision : { ok: false, retryAfterSeconds: Math.ceil(interval(check.rule)) };
 }
 
-/** Records one event for `key` if the rule allows it; otherwise says how long to wait. */
-export function consumeLimit(db: Executor, key: string, rule: LimitRule, now: Date): Promise<LimitDecision> {
-  return checkLimits(db, [{ key, rule, mode: 'consume' }], now);
-}
-
-/** Whether one more event would be admitted, without recording it. */
-export function peekLimit(db: Executor, key: string, rule: LimitRule, now: Date): Promise<LimitDecision> {
-  return checkLimits(db, [{ key, rule, mode: 'peek' }], now);
-}
-
 export interface LimitCharge {
   key: string;
   rule: LimitRule;
