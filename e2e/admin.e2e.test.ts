@@ -66,7 +66,7 @@ const story = { timeout: 90_000 };
 
 describe('admin pages, in Chromium', story, () => {
   it('invites a user; promoting, demoting and deactivating them is enforced at their next request', async () => {
-    await addUser(app.db, 'boss@example.com', 'admin');
+    await addUser(app.db, 'boss@example.com', 'admin', new Date());
     const { page, problems } = await newPage();
     await signInAt(page, '/admin/users', 'boss@example.com');
 
@@ -172,8 +172,8 @@ describe('admin pages, in Chromium', story, () => {
   });
 
   it('revokes a user’s sessions, and removes a user only after a confirmation', async () => {
-    await addUser(app.db, 'chief@example.com', 'admin');
-    await addUser(app.db, 'leaver@example.com', 'user');
+    await addUser(app.db, 'chief@example.com', 'admin', new Date());
+    await addUser(app.db, 'leaver@example.com', 'user', new Date());
     const leaver = await newPage({ userAgent: safariOnIphone });
     await signInAt(leaver.page, '/dashboard', 'leaver@example.com');
     const { page, problems } = await newPage();
@@ -216,8 +216,8 @@ describe('admin pages, in Chromium', story, () => {
   });
 
   it('pages through a long search result with Load more, and filters within it', async () => {
-    for (let i = 1; i <= 30; i++) await addUser(app.db, `bulk-${String(i).padStart(2, '0')}@example.com`, 'user');
-    await addUser(app.db, 'pager@example.com', 'admin');
+    for (let i = 1; i <= 30; i++) await addUser(app.db, `bulk-${String(i).padStart(2, '0')}@example.com`, 'user', new Date());
+    await addUser(app.db, 'pager@example.com', 'admin', new Date());
     const { page, problems } = await newPage();
     await signInAt(page, '/admin/users', 'pager@example.com');
 
@@ -251,7 +251,7 @@ describe('admin pages, in Chromium', story, () => {
   });
 
   it('sends a signed-in non-admin to /no-access, with a way back; the API refuses them too', async () => {
-    await addUser(app.db, 'member@example.com', 'user');
+    await addUser(app.db, 'member@example.com', 'user', new Date());
     const { page, problems } = await newPage();
     await signInAt(page, '/admin/users', 'member@example.com', '/no-access');
 
@@ -279,7 +279,7 @@ describe('admin pages, in Chromium', story, () => {
   });
 
   it('lists the invite and the role change in the audit log, filterable by user and type', async () => {
-    await addUser(app.db, 'auditor@example.com', 'admin');
+    await addUser(app.db, 'auditor@example.com', 'admin', new Date());
     const { page, problems } = await newPage({ timezoneId: 'Asia/Tokyo' });
     await signInAt(page, '/admin/users', 'auditor@example.com');
 
@@ -336,7 +336,7 @@ describe('admin pages, in Chromium', story, () => {
 
 describe('your sessions on the dashboard, in Chromium', story, () => {
   it('signs out one other device, then everywhere else', async () => {
-    await addUser(app.db, 'roamer@example.com', 'user');
+    await addUser(app.db, 'roamer@example.com', 'user', new Date());
     const phone = await newPage({ userAgent: safariOnIphone });
     await signInAt(phone.page, '/dashboard', 'roamer@example.com');
     const laptop = await newPage({ userAgent: firefoxOnWindows });

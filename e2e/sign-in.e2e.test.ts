@@ -44,7 +44,7 @@ describe('serving the built SPA', () => {
 
 describe('signing in with a code, in Chromium', () => {
   it('takes a person from a protected page through the code email and back', async () => {
-    await addUser(app.db, 'grace@example.com', 'user');
+    await addUser(app.db, 'grace@example.com', 'user', new Date());
     const { page, problems } = await newPage();
 
     await page.goto(`${origin}/dashboard`);
@@ -95,7 +95,7 @@ describe('signing in with a code, in Chromium', () => {
   });
 
   it('shows a clear error for an unregistered email and a wrong code', async () => {
-    await addUser(app.db, 'linus@example.com', 'user');
+    await addUser(app.db, 'linus@example.com', 'user', new Date());
     const { page, problems } = await newPage('Europe/Paris');
     await page.goto(`${origin}/sign-in`);
     await page.getByLabel('Email').fill('stranger@example.com');
@@ -118,7 +118,7 @@ describe('signing in with a code, in Chromium', () => {
   });
 
   it('works with the keyboard alone and returns to a safe redirect only', async () => {
-    await addUser(app.db, 'keys@example.com', 'user');
+    await addUser(app.db, 'keys@example.com', 'user', new Date());
     const { page } = await newPage();
     await page.goto(`${origin}/sign-in?redirect=${encodeURIComponent('//evil.example/steal')}`);
     await page.getByLabel('Email').waitFor();

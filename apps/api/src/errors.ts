@@ -50,10 +50,11 @@ export class ReasonError extends TRPCError {
   ) {
     super({ code: codeForReason[reason], message: messageForReason[reason] });
   }
-}
 
-export function reasonError(failure: Pick<Failure, 'reason' | 'retryAfterSeconds' | 'detail'>): ReasonError {
-  return new ReasonError(failure.reason, failure.retryAfterSeconds, failure.detail);
+  /** The error for a failure the auth package returned. */
+  static from(failure: Pick<Failure, 'reason' | 'retryAfterSeconds' | 'detail'>): ReasonError {
+    return new ReasonError(failure.reason, failure.retryAfterSeconds, failure.detail);
+  }
 }
 
 /** The ReasonError behind a tRPC error (thrown as is, or wrapped by tRPC as its cause), if any. */
@@ -85,5 +86,3 @@ export function reasonForTRPCCode(code: TRPC_ERROR_CODE_KEY): Reason | 'internal
       return 'bad_request';
   }
 }
-
-export { codeForReason, messageForReason };

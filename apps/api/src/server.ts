@@ -27,7 +27,7 @@ export async function startServer(
   const applied = await migrateToLatest(services.db);
   if (applied.length > 0) log.info('database migrated', { applied });
   if (config.adminEmail) {
-    const admin = await ensureFirstAdmin(services.db, config.adminEmail);
+    const admin = await ensureFirstAdmin(services.db, config.adminEmail, services.deps.now());
     if (admin) log.info('first admin added', { email: admin.user.email });
   }
 

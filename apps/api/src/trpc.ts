@@ -1,6 +1,6 @@
 import { decideAccess, type Requirement, validateSessionToken } from '@app/auth';
 import { isDatabaseUnavailable } from '@app/db';
-import { initTRPC, TRPCError } from '@trpc/server';
+import { initTRPC } from '@trpc/server';
 import type { Context } from './context';
 import { ReasonError, reasonErrorOf, reasonOf } from './errors';
 import { noteUser } from './observability/observe-requests';
@@ -25,7 +25,6 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const createCallerFactory = t.createCallerFactory;
 
 /** Turns "database unreachable" into 503 `unavailable` instead of a 500. */
 const availability = t.middleware(async ({ next }) => {
@@ -84,5 +83,3 @@ export const signedInProcedure = publicProcedure.use(requires('signed-in'));
 
 /** Needs a valid session of an admin: UNAUTHORIZED `unauthenticated` without one, FORBIDDEN `forbidden` for others. */
 export const adminProcedure = publicProcedure.use(requires('admin'));
-
-export { TRPCError };

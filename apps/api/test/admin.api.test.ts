@@ -19,7 +19,7 @@ afterAll(() => app.close());
 
 async function registered(role: 'admin' | 'user' = 'user'): Promise<{ id: string; email: string }> {
   const email = nextEmail(role);
-  const { user } = await addUser(app.db, email, role);
+  const { user } = await addUser(app.db, email, role, new Date());
   return { id: user.id, email };
 }
 

@@ -163,7 +163,7 @@ describe('malformed requests', () => {
   it('leave the server healthy: health checks pass and people can still sign in', async () => {
     expect((await app.browser().raw('/healthz')).status).toBe(200);
     expect((await app.browser().raw('/readyz')).status).toBe(200);
-    await addUser(app.db, 'after-the-storm@example.com', 'user');
+    await addUser(app.db, 'after-the-storm@example.com', 'user', new Date());
     const browser = app.browser();
     await signIn(app, browser, 'after-the-storm@example.com');
     expect(await browser.trpc.auth.me.query()).toMatchObject({ email: 'after-the-storm@example.com' });

@@ -29,7 +29,7 @@ let n = 0;
 
 async function newUser(): Promise<string> {
   const email = `outage${++n}@example.com`;
-  await addUser(database.db, email, 'user');
+  await addUser(database.db, email, 'user', new Date());
   return email;
 }
 

@@ -46,7 +46,7 @@ describe('development mode', () => {
   });
 
   it('keeps users and sessions in DATA_DIR across restarts', async () => {
-    await addUser(server.services.db, 'kept@example.com', 'user');
+    await addUser(server.services.db, 'kept@example.com', 'user', new Date());
     await server.close();
     server = await startServer(loadConfig(env), log, { deliveryIntervalMs: 50 });
     const b = browser();

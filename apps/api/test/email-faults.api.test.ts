@@ -30,7 +30,7 @@ async function requestFor(count: number): Promise<Requested[]> {
   const requested: Requested[] = [];
   for (let i = 0; i < count; i++) {
     const email = `faulty${++n}@example.com`;
-    await addUser(app.db, email, 'user');
+    await addUser(app.db, email, 'user', new Date());
     const browser = app.browser();
     await browser.trpc.auth.requestCode.mutate({ email });
     requested.push({ email, browser });
@@ -136,7 +136,7 @@ describe('a provider that fails for a while', () => {
     const emails: string[] = [];
     for (let i = 0; i < 2 * SAMPLES + 3; i++) {
       emails.push(`timed${i}@example.com`);
-      await addUser(app.db, emails[i]!, 'user');
+      await addUser(app.db, emails[i]!, 'user', new Date());
     }
     let next = 0;
     try {

@@ -28,9 +28,9 @@ const until = async (check: () => boolean, timeoutMs = 5_000) => {
 describe('the housekeeping job', () => {
   it('runs shortly after start and then on its interval, logs what it removed, and stops', async () => {
     const now = new Date('2026-03-01T00:00:00Z');
-    await addUser(t.db, 'stale@example.com', 'user');
+    await addUser(t.db, 'stale@example.com', 'user', new Date());
     await t.db.updateTable('users').set({ created_at: new Date('2026-01-01T00:00:00Z') }).execute(); // invited 59 days before `now`
-    const { user } = await addUser(t.db, 'job@example.com', 'user');
+    const { user } = await addUser(t.db, 'job@example.com', 'user', new Date());
     await t.db.updateTable('users').set({ status: 'active', last_sign_in_at: new Date('2026-01-01T00:00:00Z') }).where('id', '=', user.id).execute();
     const options = { ...defaultAuthOptions, secret: 'test-secret-0123456789abcdef0123456789', appName: 'Acme', appUrl: 'http://app.test' };
     const deps = createAuthDeps(options, { now: () => new Date('2026-01-01T00:00:00Z') });

@@ -7,7 +7,7 @@ let app: TestApp;
 
 beforeAll(async () => {
   app = await startTestApp();
-  await addUser(app.db, 'guarded@example.com', 'user');
+  await addUser(app.db, 'guarded@example.com', 'user', new Date());
 });
 afterAll(() => app.close());
 
@@ -116,7 +116,7 @@ describe('https deployment', () => {
   let secure: TestApp;
   beforeAll(async () => {
     secure = await startTestApp({ env: { APP_URL: 'https://auth.example.com' } });
-    await addUser(secure.db, 'secure@example.com', 'user');
+    await addUser(secure.db, 'secure@example.com', 'user', new Date());
   });
   afterAll(() => secure.close());
 

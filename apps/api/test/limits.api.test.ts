@@ -30,7 +30,7 @@ afterAll(() => app.close());
 
 async function newUser(): Promise<string> {
   const email = `limited${++n}@example.com`;
-  await addUser(app.db, email, 'user');
+  await addUser(app.db, email, 'user', new Date());
   return email;
 }
 

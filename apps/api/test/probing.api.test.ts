@@ -21,7 +21,7 @@ let n = 0;
 /** An email of the given kind; every kind's addresses have the same length, so bodies do too. */
 async function emailOf(kind: Kind): Promise<string> {
   const email = `${kind.slice(0, 5)}-${String(++n).padStart(4, '0')}@example.com`;
-  if (kind !== 'unknown') await addUser(app.db, email, 'user');
+  if (kind !== 'unknown') await addUser(app.db, email, 'user', new Date());
   if (kind === 'deactivated') await app.db.updateTable('users').set({ status: 'deactivated' }).where('email', '=', email).execute();
   return email;
 }

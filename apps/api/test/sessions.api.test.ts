@@ -19,7 +19,7 @@ afterAll(() => app.close());
 
 async function newUser(): Promise<string> {
   const email = `holder${++n}@example.com`;
-  await addUser(app.db, email, 'user');
+  await addUser(app.db, email, 'user', new Date());
   return email;
 }
 
@@ -135,7 +135,7 @@ describe('cookies in production (https)', () => {
   afterAll(() => secure.close());
 
   it('sets host-only, Secure, HttpOnly, SameSite=Lax cookies that expire with what they carry', async () => {
-    await addUser(secure.db, 'prod@example.com', 'user');
+    await addUser(secure.db, 'prod@example.com', 'user', new Date());
     const browser = secure.browser();
     const started = Date.now();
     await signIn(secure, browser, 'prod@example.com');
@@ -154,7 +154,7 @@ describe('cookies in production (https)', () => {
   });
 
   it('clears the session cookie on sign-out with the attributes a __Host- cookie needs', async () => {
-    await addUser(secure.db, 'leaving@example.com', 'user');
+    await addUser(secure.db, 'leaving@example.com', 'user', new Date());
     const browser = secure.browser();
     await signIn(secure, browser, 'leaving@example.com');
     await browser.trpc.auth.signOut.mutate();

@@ -10,7 +10,7 @@ let n = 0;
 /** A registered user of its own for each test, so tests don't share limits or attempts. */
 async function newUser(role: 'admin' | 'user' = 'user'): Promise<string> {
   const email = `person${++n}@example.com`;
-  await addUser(app.db, email, role);
+  await addUser(app.db, email, role, new Date());
   return email;
 }
 
@@ -25,7 +25,7 @@ describe('sign-in over HTTP', () => {
     const browser = app.browser();
     const requested = await browser.mutate('auth.requestCode', { email: ` ${email.toUpperCase()} ` });
     expect(requested.status).toBe(200);
-    expect(requested.body.result.data).toEqual({ email, expiresInSeconds: 900, resendAfterSeconds: 60 });
+    expect(requested.body.result.data).toEqual({ email, codeLength: 6, expiresInSeconds: 900, resendAfterSeconds: 60 });
     const attemptCookie = browser.setCookieHeaders.find((h) => h.startsWith('signin-attempt='));
     expect(attemptCookie).toMatch(/HttpOnly/);
     expect(attemptCookie).toMatch(/SameSite=Lax/);
@@ -41,7 +41,7 @@ describe('sign-in over HTTP', () => {
 
     const verified = await browser.mutate('auth.verifyCode', { email, code, timezone: 'America/New_York' });
     expect(verified.status).toBe(200);
-    expect(verified.body.result.data).toMatchObject({ user: { email, role: 'user', timezone: 'America/New_York' }, redirectTo: '/dashboard' });
+    expect(verified.body.result.data).toEqual({ user: { id: expect.any(String), email, role: 'user', timezone: 'America/New_York' } });
     const sessionCookie = browser.setCookieHeaders.find((h) => h.startsWith('session='));
     expect(sessionCookie).toMatch(/HttpOnly/);
     expect(sessionCookie).toMatch(/SameSite=Lax/);
@@ -53,6 +53,21 @@ describe('sign-in over HTTP', () => {
 
     expect(await browser.trpc.auth.me.query()).toMatchObject({ email, role: 'user', timezone: 'America/New_York' });
     expect(app.logs.some((l) => l.message === 'user signed in via code' && l.fields.email === email)).toBe(true);
+  });
+
+  it('tells the SPA how many digits the code has when AUTH_CODE_LENGTH is not the default', async () => {
+    const long = await startTestApp({ env: { AUTH_CODE_LENGTH: '8' } });
+    try {
+      const email = 'eight@example.com';
+      await addUser(long.db, email, 'user', new Date());
+      const browser = long.browser();
+      expect(await browser.trpc.auth.requestCode.mutate({ email })).toMatchObject({ email, codeLength: 8 });
+      const code = await long.postmark.waitForCode(email, 0);
+      expect(code).toMatch(/^\d{8}$/);
+      expect(await browser.trpc.auth.verifyCode.mutate({ email, code, timezone: 'UTC' })).toMatchObject({ user: { email } });
+    } finally {
+      await long.close();
+    }
   });
 
   it('scrubs the stored email body once it is sent', async () => {

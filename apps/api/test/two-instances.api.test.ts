@@ -43,7 +43,7 @@ afterAll(async () => {
 
 async function newUser(): Promise<string> {
   const email = `shared${++n}@example.com`;
-  await addUser(database.db, email, 'user');
+  await addUser(database.db, email, 'user', new Date());
   return email;
 }
 

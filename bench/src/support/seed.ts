@@ -18,7 +18,7 @@ export async function seedUsers(db: Database, deps: AuthDeps, count: number, pre
   const meta = { ip: '127.0.0.1', userAgent: 'bench-seed' };
   for (let i = 0; i < count; i += 1) {
     const email = `${prefix}-${i}@bench.test`;
-    const { user } = await addUser(db, email, 'user');
+    const { user } = await addUser(db, email, 'user', deps.now());
     const { token } = await createSession(db, deps, user.id, meta);
     emails.push(email);
     sessionCookies.push(`session=${token}`);

@@ -3,7 +3,6 @@ export { codeMatchesAny, generateCode, hashCode, normalizeCode } from './codes/c
 export { type CodeRequested, requestCode, type RequestCodeInput, type RequestCodeResult } from './codes/request-code';
 export { verifyCode, type VerifyCodeInput, type VerifyCodeResult } from './codes/verify-code';
 export {
-  countPendingEmails,
   defaultDeliveryOptions,
   deliverDueEmails,
   type DeliveryOptions,
@@ -27,7 +26,8 @@ export {
 } from './options';
 export { fail, failBecause, type Failure, type Reason, REASONS } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
-export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, checkLimits, type LimitCheck } from './limits/rate-limit';
+export { ROLES, roleIncludes } from './policies/roles';
+export { type LimitDecision, type LimitRule, checkLimits, type LimitCheck } from './limits/rate-limit';
 export { isLoopbackIp, limitNetwork, normalizeClientIp } from './limits/client-ip';
 export {
   createSession,
@@ -46,7 +46,6 @@ export {
   findUserByEmail,
   type ProvisionedBy,
   provisionUser,
-  ROLES,
   type User,
   userRowToUser,
 } from './users/user';

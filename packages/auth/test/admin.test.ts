@@ -33,7 +33,7 @@ beforeEach(async () => {
 
 /** A user who has signed in before (status active). */
 async function activeUser(email: string, role: Role = 'user'): Promise<string> {
-  const { user } = await addUser(suite.db, email, role);
+  const { user } = await addUser(suite.db, email, role, new Date());
   await suite.db.updateTable('users').set({ status: 'active', activated_at: deps.now(), last_sign_in_at: deps.now() }).where('id', '=', user.id).execute();
   return user.id;
 }
@@ -90,7 +90,7 @@ describe('listing users', () => {
 
   it('filters by role and status, and counts only live sessions', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    await addUser(suite.db, 'new@example.com', 'user');
+    await addUser(suite.db, 'new@example.com', 'user', new Date());
     await createSession(suite.db, deps, adminId, meta);
     await createSession(suite.db, deps, adminId, meta);
     const expired = await createSession(suite.db, deps, adminId, meta);
@@ -179,7 +179,7 @@ describe('changing users', () => {
   it('deactivates: sessions end, no code is sent; reactivating restores the earlier status', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const userId = await activeUser('sam@example.com');
-    const invitedId = (await addUser(suite.db, 'later@example.com', 'user')).user.id;
+    const invitedId = (await addUser(suite.db, 'later@example.com', 'user', new Date())).user.id;
     const { token } = await createSession(suite.db, deps, userId, meta);
 
     expect(ok(await deactivateUser(suite.db, deps, { actorId: adminId, userId, meta })).user.status).toBe('deactivated');
@@ -239,11 +239,22 @@ describe('users added by an operator (pnpm cli, ADMIN_EMAIL)', () => {
   });
 
   it('makes the ADMIN_EMAIL admin once, when there is no admin, and says so in the audit log', async () => {
-    const first = await ensureFirstAdmin(suite.db, 'root@example.com');
+    const first = await ensureFirstAdmin(suite.db, 'root@example.com', new Date());
     expect(first).toMatchObject({ outcome: 'created', user: { email: 'root@example.com', role: 'admin' } });
-    expect(await ensureFirstAdmin(suite.db, 'other@example.com')).toBeNull();
+    expect(await ensureFirstAdmin(suite.db, 'other@example.com', new Date())).toBeNull();
     expect(await audited()).toEqual([
       { type: 'user_invited', actor: null, subject: first!.user.id, email: 'root@example.com', data: { role: 'admin', emailSent: false, by: 'ADMIN_EMAIL' } },
+    ]);
+  });
+
+  it('are stamped with the time they are given, like every other change', async () => {
+    const later = new Date('2026-11-27T08:00:00Z');
+    await ensureFirstAdmin(suite.db, 'root@example.com', at);
+    await provisionUser(suite.db, 'ops@example.com', 'user', 'cli', at);
+    await provisionUser(suite.db, 'ops@example.com', 'admin', 'cli', later);
+    expect(await suite.db.selectFrom('users').select(['email', 'created_at', 'updated_at']).orderBy('email').execute()).toEqual([
+      { email: 'ops@example.com', created_at: at, updated_at: later },
+      { email: 'root@example.com', created_at: at, updated_at: at },
     ]);
   });
 });
@@ -251,7 +262,7 @@ describe('users added by an operator (pnpm cli, ADMIN_EMAIL)', () => {
 describe('the last active admin', () => {
   it('cannot be demoted, deactivated or removed, even by themselves', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    await addUser(suite.db, 'invited-admin@example.com', 'admin'); // never signed in: does not count
+    await addUser(suite.db, 'invited-admin@example.com', 'admin', new Date()); // never signed in: does not count
     const action = { actorId: adminId, userId: adminId, meta };
     expect(await setUserRole(suite.db, deps, { ...action, role: 'user' })).toEqual({ ok: false, reason: 'last_admin' });
     expect(await deactivateUser(suite.db, deps, action)).toEqual({ ok: false, reason: 'last_admin' });

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addSeconds, addUser, cleanUp, consumeLimit, createSession, requestCode } from '../src/index';
+import { addSeconds, addUser, checkLimits, cleanUp, createSession, requestCode } from '../src/index';
 import { type TestDeps, useDatabaseSuite } from './helpers';
 
 const DAY = 86_400;
@@ -17,7 +17,7 @@ const count = async (table: 'users' | 'sign_in_attempts' | 'sign_in_codes' | 'se
   Number((await suite.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
 async function activeUser(email: string, role: 'admin' | 'user' = 'user') {
-  const { user } = await addUser(suite.db, email, role);
+  const { user } = await addUser(suite.db, email, role, new Date());
   await suite.db.updateTable('users').set({ status: 'active', last_sign_in_at: deps.now(), activated_at: deps.now() }).where('id', '=', user.id).execute();
   return user.id;
 }
@@ -34,14 +34,14 @@ describe('cleanup', () => {
   it('removes exactly what is past, and says how much of each', async () => {
     await activeUser('boss@example.com', 'admin');
     const samId = await activeUser('sam@example.com');
-    await addUser(suite.db, 'sam2@example.com', 'user');
+    await addUser(suite.db, 'sam2@example.com', 'user', new Date());
 
     // Day 0: codes, attempts, a short session and rate-limit rows.
     await requestCode(suite.db, deps, { email: 'sam@example.com', attemptToken: undefined, meta });
     const longSession = await createSession(suite.db, deps, samId, meta);
     const shortSession = await createSession(suite.db, deps, samId, meta);
     await suite.db.updateTable('sessions').set({ expires_at: addSeconds(deps.now(), DAY) }).where('id', '=', shortSession.session.id).execute();
-    await consumeLimit(suite.db, 'test:long', { limit: 1, windowSeconds: 10 * DAY }, deps.now());
+    await checkLimits(suite.db, [{ key: 'test:long', rule: { limit: 1, windowSeconds: 10 * DAY }, mode: 'consume' }], deps.now());
 
     deps.clock.advance(2 * DAY);
     // Day 2: sam's first attempt expired 2 days ago (gone), a fresh one for sam2 stays.
@@ -90,11 +90,11 @@ describe('cleanup', () => {
 
   it('deletes invitations nobody accepted within INVITE_TTL_DAYS, with an audit row each', async () => {
     await activeUser('boss@example.com', 'admin');
-    const stale = (await addUser(suite.db, 'stale@example.com', 'user')).user.id;
+    const stale = (await addUser(suite.db, 'stale@example.com', 'user', new Date())).user.id;
     await activeUser('came@example.com');
     await suite.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -40 * DAY) }).execute();
-    await addUser(suite.db, 'recent@example.com', 'user');
-    const deactivated = (await addUser(suite.db, 'off@example.com', 'user')).user.id;
+    await addUser(suite.db, 'recent@example.com', 'user', new Date());
+    const deactivated = (await addUser(suite.db, 'off@example.com', 'user', new Date())).user.id;
     await suite.db.updateTable('users').set({ status: 'deactivated', created_at: addSeconds(deps.now(), -40 * DAY) }).where('id', '=', deactivated).execute();
 
     // Exactly INVITE_TTL_DAYS old is not yet past.
@@ -113,7 +113,7 @@ describe('cleanup', () => {
   });
 
   it('keeps an invited admin while no admin is active, so the product keeps a way in', async () => {
-    await addUser(suite.db, 'first-admin@example.com', 'admin');
+    await addUser(suite.db, 'first-admin@example.com', 'admin', new Date());
     await suite.db.updateTable('users').set({ created_at: addSeconds(deps.now(), -60 * DAY) }).execute();
     expect(await run()).toMatchObject({ removed: { invitedUsers: 0 } });
     await activeUser('other-admin@example.com', 'admin');

@@ -41,7 +41,7 @@ describe('secrets are compared in constant time, as fixed-length digests', () =>
 
   it('refuses a session token with the right id and a wrong secret through that comparison', async () => {
     const deps = testDeps();
-    const { user } = await addUser(t.db, 'timing@example.com', 'user');
+    const { user } = await addUser(t.db, 'timing@example.com', 'user', new Date());
     const { token } = await createSession(t.db, deps, user.id, { ip: null, userAgent: null });
     const [id, secret] = token.split('.') as [string, string];
     compare.mockClear();

@@ -78,7 +78,7 @@ const pass = (mailer: Mailer) => deliverDueEmails(suite.db, deps, mailer);
 
 describe('delivering queued emails', () => {
   it('sends a queued sign-in code once, scrubs its bodies and records the send', async () => {
-    const { user } = await addUser(suite.db, 'ada@example.com', 'user');
+    const { user } = await addUser(suite.db, 'ada@example.com', 'user', new Date());
     const requested = await requestCode(suite.db, deps, { email: 'ada@example.com', attemptToken: undefined, meta: { ip: null, userAgent: null } });
     if (!requested.ok) throw new Error(requested.reason);
     const code = await latestCode(suite.db, 'ada@example.com');

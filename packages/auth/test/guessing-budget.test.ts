@@ -11,7 +11,7 @@ let deps: TestDeps;
 const suite = useDatabaseSuite();
 beforeEach(async () => {
   deps = suite.deps;
-  await addUser(suite.db, 'victim@example.com', 'user');
+  await addUser(suite.db, 'victim@example.com', 'user', new Date());
 });
 
 const meta = { ip: '198.51.100.66', userAgent: 'attacker' };

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { addUser, requestCode, verifyCode } from '../src/index';
-import { consumeLimit, peekLimit } from '../src/limits/rate-limit';
+import { checkLimits, type LimitCheck, type LimitRule } from '../src/limits/rate-limit';
 import { latestCode, type TestDeps, useDatabaseSuite } from './helpers';
 
 let deps: TestDeps;
@@ -12,6 +12,11 @@ beforeEach(async () => {
 
 const from = (ip: string) => ({ ip, userAgent: 'vitest' });
 
+/** One limit asked on its own. */
+function checkOne(key: string, rule: LimitRule, mode: LimitCheck['mode']) {
+  return checkLimits(suite.db, [{ key, rule, mode }], deps.now());
+}
+
 async function ask(email: string, ip = '198.51.100.1', attemptToken?: string) {
   return requestCode(suite.db, deps, { email, attemptToken, meta: from(ip) });
 }
@@ -19,24 +24,24 @@ async function ask(email: string, ip = '198.51.100.1', attemptToken?: string) {
 describe('the shared limiter', () => {
   it('admits `limit` events per window, refills steadily and says when to retry', async () => {
     const rule = { limit: 3, windowSeconds: 60 };
-    for (let i = 0; i < 3; i++) expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: true });
-    expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
-    expect(await peekLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: false, retryAfterSeconds: 20 });
+    for (let i = 0; i < 3; i++) expect(await checkOne('k', rule, 'consume')).toEqual({ ok: true });
+    expect(await checkOne('k', rule, 'consume')).toEqual({ ok: false, retryAfterSeconds: 20 });
+    expect(await checkOne('k', rule, 'peek')).toEqual({ ok: false, retryAfterSeconds: 20 });
     deps.clock.advance(20);
-    expect(await consumeLimit(suite.db, 'k', rule, deps.now())).toEqual({ ok: true });
-    expect((await consumeLimit(suite.db, 'k', rule, deps.now())).ok).toBe(false);
+    expect(await checkOne('k', rule, 'consume')).toEqual({ ok: true });
+    expect((await checkOne('k', rule, 'consume')).ok).toBe(false);
   });
 
   it('holds under concurrent callers (one atomic statement decides)', async () => {
     const rule = { limit: 5, windowSeconds: 3600 };
-    const results = await Promise.all(Array.from({ length: 20 }, () => consumeLimit(suite.db, 'race', rule, deps.now())));
+    const results = await Promise.all(Array.from({ length: 20 }, () => checkOne('race', rule, 'consume')));
     expect(results.filter((r) => r.ok)).toHaveLength(5);
   });
 });
 
 describe('sign-in limits', () => {
   it('allows one code per email per 60 s and five per hour', async () => {
-    await addUser(suite.db, 'ada@example.com', 'user');
+    await addUser(suite.db, 'ada@example.com', 'user', new Date());
     expect((await ask('ada@example.com')).ok).toBe(true);
     expect(await ask('ada@example.com', '198.51.100.2')).toEqual({ ok: false, reason: 'rate_limited', retryAfterSeconds: 60 });
     for (let i = 0; i < 4; i++) {
@@ -75,15 +80,15 @@ describe('sign-in limits', () => {
 
   it('limits code requests per network, IPv6 by /64', async () => {
     deps.options.limits.codesPerIp = { limit: 3, windowSeconds: 3600 };
-    for (let i = 0; i < 3; i++) await addUser(suite.db, `u${i}@example.com`, 'user');
-    await addUser(suite.db, 'other@example.com', 'user');
+    for (let i = 0; i < 3; i++) await addUser(suite.db, `u${i}@example.com`, 'user', new Date());
+    await addUser(suite.db, 'other@example.com', 'user', new Date());
     for (let i = 0; i < 3; i++) expect((await ask(`u${i}@example.com`, `2001:db8:1:2::${i + 1}`)).ok).toBe(true);
     expect(await ask('other@example.com', '2001:db8:1:2:ffff::9')).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((await ask('other@example.com', '2001:db8:1:3::1')).ok).toBe(true);
   });
 
   it('counts wrong codes per email across attempts; a new code does not reset it', async () => {
-    await addUser(suite.db, 'ada@example.com', 'user');
+    await addUser(suite.db, 'ada@example.com', 'user', new Date());
     let wrongs = 0;
     for (let round = 0; round < 3 && wrongs < 10; round++) {
       const asked = await ask('ada@example.com');
@@ -114,8 +119,8 @@ describe('sign-in limits', () => {
 describe('registration modes', () => {
   it('with registration not revealed, answers unknown and deactivated emails like known ones and sends nothing', async () => {
     deps.options.revealUnregistered = false;
-    await addUser(suite.db, 'known@example.com', 'user');
-    const gone = await addUser(suite.db, 'gone@example.com', 'user');
+    await addUser(suite.db, 'known@example.com', 'user', new Date());
+    const gone = await addUser(suite.db, 'gone@example.com', 'user', new Date());
     await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', gone.user.id).execute();
     const answers = [];
     for (const email of ['known@example.com', 'nobody@example.com', 'gone@example.com']) {

@@ -10,7 +10,7 @@ let userId: string;
 const suite = useDatabaseSuite();
 beforeEach(async () => {
   deps = suite.deps;
-  userId = (await addUser(suite.db, 'sam@example.com', 'user')).user.id;
+  userId = (await addUser(suite.db, 'sam@example.com', 'user', new Date())).user.id;
 });
 
 async function lastSeen(id: string) {

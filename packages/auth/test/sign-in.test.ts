@@ -8,7 +8,7 @@ let deps: TestDeps;
 const suite = useDatabaseSuite();
 beforeEach(async () => {
   deps = suite.deps;
-  await addUser(suite.db, 'ada@example.com', 'user');
+  await addUser(suite.db, 'ada@example.com', 'user', new Date());
 });
 
 async function request(email = 'ada@example.com', attemptToken?: string) {

@@ -1,7 +1,9 @@
 /**
  * Names for statements that repeat, so `pg` runs them as prepared statements: Postgres then parses
  * and plans each once per connection instead of on every call. For this app's short statements the
- * planning cost Postgres about as much CPU as running them (docs/performance.md).
+ * planning cost Postgres about as much CPU as running them (docs/performance.md). Above it, the
+ * auth package builds its hot statements' SQL text once (packages/auth/src/sql/compiled-statement.ts),
+ * which also keeps that text identical from call to call, so it is named here.
  *
  * A statement is named the second time its SQL text is seen (one-off statements stay unnamed), and
  * the number of names is capped. Statements that select or return `*` stay unnamed: a migration that

@@ -1,7 +1,7 @@
 import { listSessions, revokeOtherSessions, revokeSession, type SessionOverview } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { reasonError } from '../errors';
+import { ReasonError } from '../errors';
 import { cookieOptions, setCookie } from '../http/cookies';
 import type { AsJson } from './as-json';
 import { signedInProcedure } from '../trpc';
@@ -32,7 +32,7 @@ export const accountSessionsRouter = {
   revoke: signedInProcedure.input(z.object({ id: z.string().min(1).max(64) })).mutation(async ({ ctx, input }) => {
     const { services } = ctx;
     const result = await revokeSession(services.db, services.deps, { user: ctx.user, sessionId: input.id, meta: ctx.meta });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     // Ending the session this browser uses is signing out: drop the cookie as sign-out does.
     if (input.id === ctx.session.id) setCookie(ctx.res, services.cookies.session, '', cookieOptions(services.config.appUrl, null));
     return { ok: true as const };

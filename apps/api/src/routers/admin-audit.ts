@@ -1,7 +1,7 @@
 import { type AuditEntryView, listAudit } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { reasonError } from '../errors';
+import { ReasonError } from '../errors';
 import { adminProcedure } from '../trpc';
 import type { AsJson } from './as-json';
 
@@ -33,7 +33,7 @@ const listInput = z
 export const adminAuditRouter = {
   list: adminProcedure.input(listInput).query(async ({ ctx, input }) => {
     const result = await listAudit(ctx.services.db, input ?? {});
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { items: result.items.map(toAuditEntry), nextCursor: result.nextCursor };
   }),
 } satisfies TRPCRouterRecord;

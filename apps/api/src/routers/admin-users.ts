@@ -13,7 +13,7 @@ import {
 } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { reasonError } from '../errors';
+import { ReasonError } from '../errors';
 import { adminProcedure } from '../trpc';
 import { toAccountSession } from './account';
 import type { AsJson } from './as-json';
@@ -51,7 +51,7 @@ export const adminUsersRouter = {
   list: adminProcedure.input(listInput).query(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await listUsers(db, deps, input ?? {});
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { items: result.items.map(toAdminUser), nextCursor: result.nextCursor };
   }),
 
@@ -60,7 +60,7 @@ export const adminUsersRouter = {
     .mutation(async ({ ctx, input }) => {
       const { services } = ctx;
       const result = await inviteUser(services.db, services.deps, { ...input, actorId: ctx.user.id, meta: ctx.meta });
-      if (!result.ok) throw reasonError(result);
+      if (!result.ok) throw ReasonError.from(result);
       if (result.emailQueued) services.emailQueued();
       return { user: toAdminUser(result.user) };
     }),
@@ -68,42 +68,42 @@ export const adminUsersRouter = {
   setRole: adminProcedure.input(userIdInput.extend({ role })).mutation(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await setUserRole(db, deps, { actorId: ctx.user.id, userId: input.userId, role: input.role, meta: ctx.meta });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { user: toAdminUser(result.user) };
   }),
 
   deactivate: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await deactivateUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { user: toAdminUser(result.user) };
   }),
 
   reactivate: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await reactivateUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { user: toAdminUser(result.user) };
   }),
 
   remove: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await removeUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { ok: true as const };
   }),
 
   sessions: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await listUserSessions(db, deps, { userId: input.userId, currentSessionId: ctx.session.id });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { items: result.items.map(toAccountSession) };
   }),
 
   revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
     const { db, deps } = ctx.services;
     const result = await revokeUserSessions(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw ReasonError.from(result);
     return { revoked: result.revoked };
   }),
 } satisfies TRPCRouterRecord;

@@ -2,7 +2,7 @@ import { type Failure, recordRefusal, requestCode, signOut, type User, validateS
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
-import { type ReasonError, reasonError } from '../errors';
+import { ReasonError } from '../errors';
 import { cookieOptions, setCookie } from '../http/cookies';
 import { noteUser } from '../observability/observe-requests';
 import { publicProcedure } from '../trpc';
@@ -40,7 +40,7 @@ async function refused(ctx: Context, procedure: string, failure: Failure): Promi
       ctx.req.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
     });
   }
-  return reasonError(failure);
+  return ReasonError.from(failure);
 }
 
 export const authRouter = {
@@ -56,7 +56,7 @@ export const authRouter = {
     // Refused requests are counted with their reason where every refusal is (app.ts, onError).
     services.metrics.codeRequests.inc({ outcome: result.outboxId === null ? 'decoy' : 'sent' });
     services.emailQueued();
-    return { email: result.email, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
+    return { email: result.email, codeLength: result.codeLength, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
   }),
 
   verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input, path }) => {
@@ -76,7 +76,7 @@ export const authRouter = {
     setCookie(ctx.res, services.cookies.attempt, '', cookieOptions(appUrl, null));
     // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
     setCookie(ctx.res, services.cookies.session, result.session.token, cookieOptions(appUrl, result.session.absoluteExpiresAt));
-    return { user: toPublicUser(result.user), redirectTo: '/dashboard' };
+    return { user: toPublicUser(result.user) };
   }),
 
   me: publicProcedure.query(async ({ ctx }): Promise<PublicUser | null> => {

@@ -215,7 +215,7 @@ const sameAddress = (a: string, b: string) => a.toLowerCase() === b.toLowerCase(
 
 /** The 6-digit code on a line of its own in the text body, as the sign-in email has it. */
 function codeIn(message: FakeMessage): string | null {
-  return /^\s*(\d{6})\s*$/m.exec(message.TextBody ?? '')?.[1] ?? null;
+  return /^\s*(\d{6,10})\s*$/m.exec(message.TextBody ?? '')?.[1] ?? null;
 }
 
 function reply(res: ServerResponse, status: number, body: object): void {

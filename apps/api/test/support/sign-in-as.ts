@@ -13,7 +13,7 @@ export async function signInAs(
   email: string,
   options: { role?: Role; userAgent?: string } = {},
 ): Promise<{ browser: TestBrowser; id: string; email: string }> {
-  if (!(await findUserByEmail(app.db, email))) await addUser(app.db, email, options.role ?? 'user');
+  if (!(await findUserByEmail(app.db, email))) await addUser(app.db, email, options.role ?? 'user', new Date());
   const browser = app.browser();
   const code = await receiveCode(app, browser, email);
   const headers: Record<string, string> = options.userAgent ? { 'user-agent': options.userAgent } : {};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accessRedirect, hasRole, redirectForRefusal } from './access';
+import { accessRedirect, redirectForRefusal } from './access';
 
 const dashboard = { fullPath: '/dashboard?tab=profile', meta: { requiresAuth: true } };
 const users = { fullPath: '/admin/users?role=admin', meta: { requiresRole: 'admin' as const } };
@@ -47,15 +47,6 @@ describe('accessRedirect', () => {
   it('leaves public pages open to everyone', () => {
     expect(accessRedirect(mailbox, null)).toBe(true);
     expect(accessRedirect(mailbox, member)).toBe(true);
-  });
-});
-
-describe('hasRole', () => {
-  it('gives admins every user power, but not the other way round', () => {
-    expect(hasRole('admin', 'admin')).toBe(true);
-    expect(hasRole('admin', 'user')).toBe(true);
-    expect(hasRole('user', 'user')).toBe(true);
-    expect(hasRole('user', 'admin')).toBe(false);
   });
 });
 

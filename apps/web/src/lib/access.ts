@@ -1,7 +1,8 @@
+import { type Role, roleIncludes } from '@app/auth/shared';
 import type { RouteLocationRaw } from 'vue-router';
 import type { SessionUser } from '../trpc';
 
-export type Role = SessionUser['role'];
+export type { Role };
 
 /** The parts of a route the access rules look at. */
 export type AccessTarget = {
@@ -9,13 +10,6 @@ export type AccessTarget = {
   meta: { requiresAuth?: boolean; requiresRole?: Role; guestOnly?: boolean };
 };
 
-// Mirrors the API's policy: a higher rank includes the powers of the lower ones.
-const rank: Record<Role, number> = { user: 1, admin: 2 };
-
-/** Whether someone with `role` may open pages that need `required`. */
-export function hasRole(role: Role, required: Role): boolean {
-  return rank[role] >= rank[required];
-}
 
 /**
  * Where a navigation may go, given who is signed in (null when nobody is): `true` to proceed, or
@@ -28,7 +22,7 @@ export function accessRedirect(to: AccessTarget, user: Pick<SessionUser, 'role'>
   if ((requiresAuth || requiresRole) && !user) {
     return { path: '/sign-in', query: { redirect: to.fullPath } };
   }
-  if (requiresRole && user && !hasRole(user.role, requiresRole)) return { path: '/no-access' };
+  if (requiresRole && user && !roleIncludes(user.role, requiresRole)) return { path: '/no-access' };
   if (guestOnly && user) return { path: '/dashboard' };
   return true;
 }

@@ -7,7 +7,7 @@ import type { Executor } from '../users/user';
 const attemptColumns = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'voided_at', 'consumed_at', 'code_hash'] as const;
 
 /** The attempt with the hashes of its most recent live codes: one row per code (at least one). */
-export function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: Date): LimitRead<AttemptRow> {
+export function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: Date): LimitRead<AttemptRow, { now: Date; validCodes: number; attemptId: string }> {
   return {
     name: 'attempt-with-codes',
     sql: (slot) =>
@@ -19,14 +19,14 @@ export function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: 
               .selectFrom('sign_in_codes')
               .select('code_hash')
               .whereRef('attempt_id', '=', 'a.id')
-              .where('expires_at', '>', slot<Date>('now'))
+              .where('expires_at', '>', slot('now'))
               .orderBy('id', 'desc')
-              .limit(slot<number>('validCodes'))
+              .limit(slot('validCodes'))
               .as('c'),
           (join) => join.onTrue(),
         )
         .select(attemptColumns.map((c) => (c === 'code_hash' ? 'c.code_hash' : (`a.${c}` as const))))
-        .where('a.id', '=', slot<string>('attemptId')),
+        .where('a.id', '=', slot('attemptId')),
     values: { now, validCodes: deps.options.code.validCodesPerAttempt, attemptId: id },
     columns: attemptColumns,
   };

@@ -1,7 +1,7 @@
 import type { AttemptKind, Database } from '@app/db';
 import { sql } from 'kysely';
 import { parseEmail } from '../email-address';
-import { checkLimitsAndRead, type Fragment } from '../limits/rate-limit';
+import { checkLimitsAndRead, type Fragment, type LimitRead } from '../limits/rate-limit';
 import { codeRequestChecks } from '../limits/sign-in-limits';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
@@ -21,6 +21,8 @@ export interface RequestCodeInput {
 export interface CodeRequested {
   ok: true;
   email: string;
+  /** Digits in the code (AUTH_CODE_LENGTH), so the form can say how many to type. */
+  codeLength: number;
   expiresInSeconds: number;
   resendAfterSeconds: number;
   /** Cookie value binding the code to this browser, and when it lapses. */
@@ -39,9 +41,8 @@ export type RequestCodeResult =
  * With registration not revealed, an unknown or deactivated email takes the same path and answer,
  * but no email is sent and nothing can verify.
  *
- * Two statements on the usual path (the limits with the user, then the attempt, code, email and
- * audit row written together), and one more to read the attempt a browser's cookie names, if it
- * brings one; see docs/performance.md.
+ * The limits are asked in the statement that reads the user, and the attempt, code, email and audit
+ * row are written together; the statement counts are in docs/performance.md.
  */
 export async function requestCode(db: Database, deps: AuthDeps, input: RequestCodeInput): Promise<RequestCodeResult> {
   const parsed = parseEmail(input.email);
@@ -51,12 +52,7 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   const now = deps.now();
 
   // The user is read in the statement that asks the limits.
-  const { decision, rows } = await checkLimitsAndRead<UserFields>(db, codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)), now, {
-    name: 'user-by-email',
-    sql: (slot) => db.selectFrom('users').select(userFields).where('email', '=', slot<string>('email')),
-    values: { email },
-    columns: userFields,
-  });
+  const { decision, rows } = await checkLimitsAndRead(db, codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)), now, userByEmail(db, email));
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const user = rows[0] ? userRowToUser(rows[0]) : null;
   const kind = attemptKindFor(user, options.signup);
@@ -73,14 +69,20 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   return started;
 }
 
+function userByEmail(db: Executor, email: string): LimitRead<UserFields, ByEmail> {
+  return { name: 'user-by-email', sql: (slot) => db.selectFrom('users').select(userFields).where('email', '=', slot('email')), values: { email }, columns: userFields };
+}
+
+type ByEmail = { email: string };
+
 /**
  * In SQL, whether this request will be sent a code or told `not_registered` (`attemptKindFor` in
  * the database): only then are the email's allowances spent. With registration not revealed every
  * request looks alike, so every one spends them.
  */
-function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean> | undefined {
+function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean, ByEmail> | undefined {
   if (!options.revealUnregistered) return undefined;
-  const users = (slot: SlotOf) => db.selectFrom('users').select('id').where('email', '=', slot<string>('email'));
+  const users = (slot: SlotOf<ByEmail>) => db.selectFrom('users').select('id').where('email', '=', slot('email'));
   return options.signup === 'open'
     ? { name: 'unless-deactivated', sql: (slot) => sql<boolean>`not exists (${users(slot).where('status', '=', sql.lit('deactivated'))})`, values: { email } }
     : { name: 'if-registered', sql: (slot) => sql<boolean>`exists (${users(slot).where('status', '!=', sql.lit('deactivated'))})`, values: { email } };

@@ -8,7 +8,7 @@ import { invalidateSessionToken } from '../sessions/session';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
 import type { Executor, User } from '../users/user';
-import { attemptFrom, type AttemptRow, attemptWithCodes } from './attempt';
+import { attemptFrom, attemptWithCodes } from './attempt';
 import { codeMatchesAny, normalizeCode } from './code';
 import { recordWrongCode, signIn } from './redeem-attempt';
 
@@ -30,8 +30,9 @@ export type VerifyCodeResult =
  * Redeems a code. Wrong, expired, used and other-browser codes all give the same answer. The
  * attempt is claimed by one conditional update, so two verifies of one code make one session.
  *
- * Two statements on the usual path (the limits with the attempt and its live codes, then the claim,
- * sign-in, session and audit row written together); see docs/performance.md.
+ * The limits are asked in the statement that reads the attempt and its live codes, and the claim,
+ * sign-in, session and audit row are written together; the statement counts are in
+ * docs/performance.md.
  */
 export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCodeInput): Promise<VerifyCodeResult> {
   const timezone = parseTimezone(input.timezone);
@@ -49,7 +50,7 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
     const malformed = !email.ok ? 'malformed email' : code === null ? 'malformed code' : input.attemptToken ? 'malformed attempt cookie' : 'no attempt cookie';
     return admitted.ok ? failBecause('invalid_or_expired_code', malformed) : fail('rate_limited', admitted.retryAfterSeconds);
   }
-  const { decision, rows } = await checkLimitsAndRead<AttemptRow>(db, checks, now, attemptWithCodes(db, deps, token.id, now));
+  const { decision, rows } = await checkLimitsAndRead(db, checks, now, attemptWithCodes(db, deps, token.id, now));
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const attempt = attemptFrom(rows);
   // A cookie naming no attempt, or another attempt's secret or email: not this browser's attempt.

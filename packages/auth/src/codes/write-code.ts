@@ -4,7 +4,7 @@ import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
 import { OUTBOX_COLUMNS, queuedEmail } from '../delivery/outbox';
 import { signInCodeEmail } from '../emails/sign-in-code-email';
 import type { AuthDeps } from '../options';
-import { compiledStatement, rowValues, slotRow } from '../sql/compiled-statement';
+import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
 import { insertForEach, insertRow } from '../sql/insert-for-each';
 import { generateToken, hashSecret } from '../tokens';
 import type { Executor } from '../users/user';
@@ -27,30 +27,73 @@ export interface Issue {
 const ATTEMPT_COLUMNS = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'created_at', 'expires_at', 'last_code_sent_at', 'ip', 'user_agent'] as const;
 const CODE_COLUMNS = ['attempt_id', 'code_hash', 'created_at', 'expires_at'] as const;
 
+/** The attempt a code goes on: a new one (with the token for its cookie), or a live one renewed. */
+type AttemptWrite =
+  | { shape: 'new'; id: string; token: string; values: Prefixed<'attempt', ReturnType<typeof attemptRow>> }
+  | { shape: 'renew'; id: string; token: string; values: { attemptId: string; now: Date; expiresAt: Date } };
+
+type WriteCodeValues = AttemptWrite['values'] &
+  Prefixed<'code', ReturnType<typeof codeRow>> &
+  Prefixed<'email', ReturnType<typeof queuedEmail>> &
+  Prefixed<'audit', ReturnType<typeof auditRow>> & { sendsEmail: boolean };
+
 /**
  * The attempt (new, or renewed while still live), its code, its email and its audit row, written
  * by one statement, so they are stored together or not at all. A decoy stores a code too and runs
  * the same statement, so every path does the same work; it just queues no email.
  */
-const writeCodeStatement = compiledStatement<'new' | 'renew', { outbox_id: string | null }>((db, slot, shape) => {
+const writeCodeStatement = compiledStatement((db, slot: SlotOf<WriteCodeValues>, shape: AttemptWrite['shape']) => {
   const attempt =
     shape === 'new'
       ? sql`${insertRow('sign_in_attempts', slotRow(slot, 'attempt', ATTEMPT_COLUMNS))} returning id`
       : db
           .updateTable('sign_in_attempts')
           .set({ last_code_sent_at: slot('now'), expires_at: slot('expiresAt') })
-          .where('id', '=', slot<string>('attemptId'))
+          .where('id', '=', slot('attemptId'))
           .where('consumed_at', 'is', null)
           .where('voided_at', 'is', null)
-          .where('expires_at', '>', slot<Date>('now'))
+          .where('expires_at', '>', slot('now'))
           .returning('id');
-  return sql`
+  return sql<{ outbox_id: string | null }>`
     with attempt as (${attempt}),
       code as (${insertForEach('attempt', 'sign_in_codes', slotRow(slot, 'code', CODE_COLUMNS))}),
       outbox as (${insertForEach('attempt', 'email_outbox', slotRow(slot, 'email', OUTBOX_COLUMNS), slot('sendsEmail'))} returning id),
       audit as (${insertForEach('attempt', 'audit_events', slotRow(slot, 'audit', AUDIT_COLUMNS))})
     select (select id from outbox) as outbox_id from attempt`;
 });
+
+function attemptRow(issue: Issue, id: string, secretHash: Uint8Array) {
+  return {
+    id,
+    kind: issue.kind,
+    secret_hash: secretHash,
+    email: issue.email,
+    user_id: issue.userId,
+    created_at: issue.now,
+    expires_at: issue.expiresAt,
+    last_code_sent_at: issue.now,
+    ip: issue.input.meta.ip,
+    user_agent: issue.input.meta.userAgent,
+  } satisfies Record<(typeof ATTEMPT_COLUMNS)[number], unknown>;
+}
+
+function codeRow(deps: AuthDeps, issue: Issue, attemptId: string) {
+  return {
+    attempt_id: attemptId,
+    code_hash: hashCode(deps.options.secret, attemptId, issue.code),
+    created_at: issue.now,
+    expires_at: issue.expiresAt,
+  } satisfies Record<(typeof CODE_COLUMNS)[number], unknown>;
+}
+
+function attemptWrite(deps: AuthDeps, issue: Issue): AttemptWrite {
+  if (issue.attempt) {
+    const { id, token } = issue.attempt;
+    return { shape: 'renew', id, token, values: { attemptId: id, now: issue.now, expiresAt: issue.expiresAt } };
+  }
+  const token = generateToken(deps.randomBytes);
+  return { shape: 'new', id: token.id, token: token.value, values: rowValues('attempt', attemptRow(issue, token.id, hashSecret(token.secret))) };
+}
 
 /**
  * Writes the code with its attempt, email and audit row (`writeCodeStatement`). A renewed attempt
@@ -59,22 +102,7 @@ const writeCodeStatement = compiledStatement<'new' | 'renew', { outbox_id: strin
  */
 export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<CodeRequested | null> {
   const { options } = deps;
-  const token = issue.attempt ? null : generateToken(deps.randomBytes);
-  const attemptId = token?.id ?? issue.attempt!.id;
-  const attempt = token
-    ? rowValues('attempt', {
-        id: token.id,
-        kind: issue.kind,
-        secret_hash: hashSecret(token.secret),
-        email: issue.email,
-        user_id: issue.userId,
-        created_at: issue.now,
-        expires_at: issue.expiresAt,
-        last_code_sent_at: issue.now,
-        ip: issue.input.meta.ip,
-        user_agent: issue.input.meta.userAgent,
-      } satisfies Record<(typeof ATTEMPT_COLUMNS)[number], unknown>)
-    : { attemptId, now: issue.now, expiresAt: issue.expiresAt };
+  const attempt = attemptWrite(deps, issue);
   const email = queuedEmail({
     kind: 'sign_in_code',
     recipient: issue.email,
@@ -88,24 +116,25 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
     subjectUserId: issue.userId,
     email: issue.email,
     meta: issue.input.meta,
-    data: { kind: issue.kind, resend: token === null },
+    data: { kind: issue.kind, resend: attempt.shape === 'renew' },
     at: issue.now,
   });
-  const code = { attempt_id: attemptId, code_hash: hashCode(options.secret, attemptId, issue.code), created_at: issue.now, expires_at: issue.expiresAt };
-  const rows = await writeCodeStatement(db, token ? 'new' : 'renew', {
-    ...attempt,
-    ...rowValues('code', code satisfies Record<(typeof CODE_COLUMNS)[number], unknown>),
+  const rows = await writeCodeStatement(db, attempt.shape, {
+    ...attempt.values,
+    ...rowValues('code', codeRow(deps, issue, attempt.id)),
     ...rowValues('email', email),
     ...rowValues('audit', audit),
     sendsEmail: issue.kind !== 'decoy',
   });
-  if (rows.length === 0) return null;
+  const [written] = rows;
+  if (!written) return null;
   return {
     ok: true,
     email: issue.email,
+    codeLength: options.code.length,
     expiresInSeconds: options.code.ttlSeconds,
     resendAfterSeconds: options.code.resendCooldownSeconds,
-    attempt: { token: issue.attempt?.token ?? token!.value, expiresAt: issue.expiresAt },
-    outboxId: rows[0]!.outbox_id,
+    attempt: { token: attempt.token, expiresAt: issue.expiresAt },
+    outboxId: written.outbox_id,
   };
 }

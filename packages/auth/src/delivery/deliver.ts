@@ -39,8 +39,9 @@ export function retryDelaySeconds(attempts: number, options: DeliveryOptions, ji
 /**
  * Claims due emails (SKIP LOCKED plus a lease, so several API instances never take the same row),
  * sends them, and records every outcome. Sent emails have their bodies scrubbed; emails whose
- * deadline passed are never sent. Two statements a pass, however many emails it carries: the
- * claim (which also gives up on overdue emails) and the outcomes.
+ * deadline passed are never sent. The claim (which also gives up on overdue emails) and the
+ * outcomes are each written for the whole pass at once, however many emails it carries; the
+ * statement counts are in docs/performance.md.
  */
 export async function deliverDueEmails(
   db: Database,
@@ -155,10 +156,4 @@ export async function pendingEmailsSummary(db: Database, now: Date): Promise<{ p
     .executeTakeFirstOrThrow();
   const oldest = row.oldest === null ? null : new Date(row.oldest);
   return { pending: Number(row.n), oldestPendingSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
-}
-
-/** Pending emails right now (for readiness and tests). */
-export async function countPendingEmails(db: Database): Promise<number> {
-  const row = await db.selectFrom('email_outbox').select(sql<string>`count(*)`.as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-  return Number(row.n);
 }

@@ -16,7 +16,7 @@ export interface LimitCheck {
   rule: LimitRule;
   mode: 'consume' | 'peek';
   /** A condition, evaluated in the same statement, for the check to apply at all (else it admits). */
-  onlyIf?: Fragment<boolean>;
+  onlyIf?: AnyFragment<boolean>;
 }
 
 /**
@@ -24,11 +24,14 @@ export interface LimitCheck {
  * `compiledStatement`) and the values for them. `name` tells apart pieces that differ. Slot names
  * are shared by the whole statement: two pieces may use one name only for one value (e.g. `now`).
  */
-export interface Fragment<T> {
+export interface Fragment<T, Values extends object> {
   name: string;
-  sql: (slot: SlotOf) => Expression<T>;
-  values: Record<string, unknown>;
+  sql: (slot: SlotOf<Values>) => Expression<T>;
+  values: Values;
 }
+
+/** A fragment whatever its values: the statement that joins fragments names its slots at run time. */
+type AnyFragment<T> = Fragment<T, any>;
 
 /*
  * GCRA (the token bucket as one timestamp per key, kept in Postgres so every instance shares it).
@@ -50,7 +53,7 @@ export async function checkLimits(db: Executor, checks: readonly LimitCheck[], n
 }
 
 /** A read to make in the statement that asks the limits: its query (a fragment) and its columns. */
-export interface LimitRead<Row> extends Fragment<unknown> {
+export interface LimitRead<Row, Values extends object> extends Fragment<unknown, Values> {
   /** The read's columns; a row whose first column is null means the read found nothing. */
   columns: ReadonlyArray<keyof Row & string>;
 }
@@ -59,11 +62,11 @@ export interface LimitRead<Row> extends Fragment<unknown> {
  * `checkLimits`, and in the same statement a read that does not depend on the decision (one round
  * trip instead of two on a hot path).
  */
-export async function checkLimitsAndRead<Row>(
+export async function checkLimitsAndRead<Row, ReadValues extends object>(
   db: Executor,
   checks: readonly LimitCheck[],
   now: Date,
-  read?: LimitRead<Row>,
+  read?: LimitRead<Row, ReadValues>,
 ): Promise<{ decision: LimitDecision; rows: Row[] }> {
   const values: Record<string, unknown> = { now, ...read?.values };
   checks.forEach((check, i) => {
@@ -76,10 +79,10 @@ export async function checkLimitsAndRead<Row>(
 
 interface LimitsShape {
   checks: readonly LimitCheck[];
-  read: { name: string; sql: Fragment<unknown>['sql']; columns: readonly string[] } | undefined;
+  read: { name: string; sql: AnyFragment<unknown>['sql']; columns: readonly string[] } | undefined;
 }
 
-const limitsStatement = compiledStatementOf<LimitsShape, Record<string, unknown>>(
+const limitsStatement = compiledStatementOf<Record<string, unknown>, LimitsShape, Record<string, unknown>>(
   ({ checks, read }) => `limits:${checks.map((c) => c.mode + (c.onlyIf ? `?${c.onlyIf.name}` : '')).join(',')}:${read?.name ?? ''}`,
   (db, slot, { checks, read }) => {
     const now = sql`${slot('now')}::timestamptz`;
@@ -126,32 +129,35 @@ function decide(checks: readonly LimitCheck[], row: Record<string, unknown>, now
   return decision && !decision.ok ? decision : { ok: false, retryAfterSeconds: Math.ceil(interval(check.rule)) };
 }
 
-/** Records one event for `key` if the rule allows it; otherwise says how long to wait. */
-export function consumeLimit(db: Executor, key: string, rule: LimitRule, now: Date): Promise<LimitDecision> {
-  return checkLimits(db, [{ key, rule, mode: 'consume' }], now);
-}
-
-/** Whether one more event would be admitted, without recording it. */
-export function peekLimit(db: Executor, key: string, rule: LimitRule, now: Date): Promise<LimitDecision> {
-  return checkLimits(db, [{ key, rule, mode: 'peek' }], now);
-}
-
 export interface LimitCharge {
   key: string;
   rule: LimitRule;
 }
 
+/** A charge's values: each charge's key and step under its name, and `now`. */
+export type ChargeValues<Name extends string> = { now: Date } & { [N in Name as `${N}.key`]: string } & { [N in Name as `${N}.step`]: number };
+
+export function chargeValues<Name extends string>(charges: Readonly<Record<Name, LimitCharge>>, now: Date): ChargeValues<Name> {
+  const values: Record<string, unknown> = { now };
+  for (const [name, charge] of Object.entries<LimitCharge>(charges)) Object.assign(values, { [`${name}.key`]: charge.key, [`${name}.step`]: interval(charge.rule) });
+  return values as ChargeValues<Name>;
+}
+
 /**
- * Records an event against each key whether or not it fits (for failures that already happened):
- * a statement to embed in a larger one (at least one charge).
+ * Records an event against each named charge's key whether or not it fits (for failures that
+ * already happened): a statement to embed in a larger one (at least one charge), with its values
+ * from `chargeValues`.
  */
-export function chargeStatement(charges: readonly LimitCharge[], now: Date) {
-  const rows = charges.map((c) => sql`(${c.key}, ${interval(c.rule)}::float8)`);
+export function chargeStatement<Name extends string, Values extends ChargeValues<Name>>(slot: SlotOf<Values>, names: readonly Name[]) {
+  // The slot names are built from `Name`, which ChargeValues spells out.
+  const named = slot as (name: string) => unknown;
+  const rows = names.map((name) => sql`(${named(`${name}.key`)}, ${named(`${name}.step`)}::float8)`);
+  const now = sql`${named('now')}::timestamptz`;
   // excluded.tat - now is the key's own step.
   return sql`
     insert into rate_limits as r (key, tat)
-    select key, ${now}::timestamptz + make_interval(secs => step) from (values ${sql.join(rows)}) as charge (key, step)
-    on conflict (key) do update set tat = greatest(r.tat, ${now}::timestamptz) + (excluded.tat - ${now}::timestamptz)`;
+    select key, ${now} + make_interval(secs => step) from (values ${sql.join(rows)}) as charge (key, step)
+    on conflict (key) do update set tat = greatest(r.tat, ${now}) + (excluded.tat - ${now})`;
 }
 
 function decideTat(tat: Date, rule: LimitRule, now: Date): LimitDecision {

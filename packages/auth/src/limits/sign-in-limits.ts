@@ -1,7 +1,8 @@
 import { canonicalMailbox } from '../email-address';
 import type { AuthDeps } from '../options';
 import { limitNetwork, limitNetwork48 } from './client-ip';
-import { chargeStatement, type Fragment, type LimitCheck } from './rate-limit';
+import type { SlotOf } from '../sql/compiled-statement';
+import { type ChargeValues, chargeStatement, chargeValues, type Fragment, type LimitCheck } from './rate-limit';
 
 /*
  * The sign-in door's limits, by key:
@@ -26,7 +27,7 @@ function networkCheck(key: 'code-ip' | 'verify-ip', ip: string | null, rule: Lim
  * hourly allowance, then its inbox's. `forEmailOnlyIf` is an SQL condition for the email's checks
  * to apply (a request that sends nothing need not spend them).
  */
-export function codeRequestChecks(deps: AuthDeps, ip: string | null, email: string, forEmailOnlyIf?: Fragment<boolean>): LimitCheck[] {
+export function codeRequestChecks<Values extends object>(deps: AuthDeps, ip: string | null, email: string, forEmailOnlyIf?: Fragment<boolean, Values>): LimitCheck[] {
   const { code, limits } = deps.options;
   const onlyIf = forEmailOnlyIf ? { onlyIf: forEmailOnlyIf } : {};
   const site = limitNetwork48(ip);
@@ -59,14 +60,15 @@ export function verifyChecks(deps: AuthDeps, ip: string | null, email: string | 
   return [networkCheck('verify-ip', ip, limits.verifiesPerIp), ...wrongCodes];
 }
 
-/** The statement that records a wrong code against the email, hourly and daily. */
-export function wrongCodeCharge(deps: AuthDeps, email: string, now: Date) {
+/** The email's two wrong-code counts: hourly and daily. */
+export type WrongCodeCharge = 'wrong' | 'wrongDay';
+
+/** The statement that records a wrong code against the email (values: `wrongCodeChargeValues`). */
+export function wrongCodeCharge<Values extends ChargeValues<WrongCodeCharge>>(slot: SlotOf<Values>) {
+  return chargeStatement(slot, ['wrong', 'wrongDay'] as const);
+}
+
+export function wrongCodeChargeValues(deps: AuthDeps, email: string, now: Date): ChargeValues<WrongCodeCharge> {
   const { wrongCodesPerEmail, wrongCodesPerEmailPerDay } = deps.options.limits;
-  return chargeStatement(
-    [
-      { key: `wrong:${email}`, rule: wrongCodesPerEmail },
-      { key: `wrong-day:${email}`, rule: wrongCodesPerEmailPerDay },
-    ],
-    now,
-  );
+  return chargeValues({ wrong: { key: `wrong:${email}`, rule: wrongCodesPerEmail }, wrongDay: { key: `wrong-day:${email}`, rule: wrongCodesPerEmailPerDay } }, now);
 }

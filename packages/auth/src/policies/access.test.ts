@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideAccess } from './access';
+import { roleIncludes } from './roles';
 
 const admin = { role: 'admin', status: 'active' } as const;
 const user = { role: 'user', status: 'active' } as const;
@@ -21,5 +22,14 @@ describe('decideAccess', () => {
   });
   it('treats a deactivated account as signed out', () => {
     expect(decideAccess({ role: 'admin', status: 'deactivated' }, 'admin')).toEqual({ ok: false, reason: 'unauthenticated' });
+  });
+});
+
+describe('roleIncludes (the one rank order, shared with the web app)', () => {
+  it('gives admins every user power, but not the other way round', () => {
+    expect(roleIncludes('admin', 'admin')).toBe(true);
+    expect(roleIncludes('admin', 'user')).toBe(true);
+    expect(roleIncludes('user', 'user')).toBe(true);
+    expect(roleIncludes('user', 'admin')).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import type { Database, SessionsTable } from '@app/db';
 import type { Insertable } from 'kysely';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
-import { compiledStatement } from '../sql/compiled-statement';
+import { compiledStatement, type SlotOf } from '../sql/compiled-statement';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
 import { type Executor, type User, userColumns, userRowToUser } from '../users/user';
 
@@ -93,7 +93,7 @@ export async function invalidateSessionToken(db: Executor, tokenValue: unknown):
  * The session joined to its user, by id. It runs on every signed-in request, so it is built and
  * compiled once per database and only its parameter changes (docs/performance.md).
  */
-const sessionLookup = compiledStatement((db, slot) =>
+const sessionLookup = compiledStatement((db, slot: SlotOf<{ id: string }>) =>
   db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
@@ -105,7 +105,7 @@ const sessionLookup = compiledStatement((db, slot) =>
       'sessions.absolute_expires_at',
       ...userColumns,
     ])
-    .where('sessions.id', '=', slot<string>('id')),
+    .where('sessions.id', '=', slot('id')),
 );
 
 function minDate(a: Date, b: Date): Date {

@@ -4,8 +4,6 @@ import { recordAudit } from '../audit/audit';
 
 export type Executor = Database | Transaction<DB> | Kysely<DB>;
 
-export const ROLES = ['admin', 'user'] as const satisfies readonly Role[];
-
 /** The user as the rest of the product sees it. */
 export interface User {
   id: string;
@@ -36,10 +34,10 @@ export type AddUserResult =
   | { outcome: 'updated'; user: User; previousRole: Role };
 
 /** Adds a user (invited until their first sign-in), or sets the role of an existing one. */
-export async function addUser(db: Executor, email: string, role: Role): Promise<AddUserResult> {
+export async function addUser(db: Executor, email: string, role: Role, now: Date): Promise<AddUserResult> {
   const inserted = await db
     .insertInto('users')
-    .values({ email, role })
+    .values({ email, role, created_at: now, updated_at: now })
     .onConflict((oc) => oc.column('email').doNothing())
     .returning(userFields)
     .executeTakeFirst();
@@ -49,7 +47,7 @@ export async function addUser(db: Executor, email: string, role: Role): Promise<
   if (existing.role === role) return { outcome: 'unchanged', user: existing };
   const updated = await db
     .updateTable('users')
-    .set({ role, updated_at: new Date() })
+    .set({ role, updated_at: now })
     .where('id', '=', existing.id)
     .returning(userFields)
     .executeTakeFirstOrThrow();
@@ -65,7 +63,7 @@ export type ProvisionedBy = 'cli' | 'ADMIN_EMAIL';
  */
 export async function provisionUser(db: Executor, email: string, role: Role, by: ProvisionedBy, now: Date): Promise<AddUserResult> {
   if (!db.isTransaction) return db.transaction().execute((trx) => provisionUser(trx, email, role, by, now));
-  const result = await addUser(db, email, role);
+  const result = await addUser(db, email, role, now);
   const subject = { subjectUserId: result.user.id, email: result.user.email, at: now };
   if (result.outcome === 'created') {
     await recordAudit(db, { type: 'user_invited', ...subject, data: { role, emailSent: false, by } });
@@ -78,12 +76,12 @@ export async function provisionUser(db: Executor, email: string, role: Role, by:
 const ADMIN_BOOTSTRAP_LOCK = 7_412_001;
 
 /** Makes `email` an admin when the product has no admin yet (the ADMIN_EMAIL bootstrap). */
-export async function ensureFirstAdmin(db: Database, email: string): Promise<AddUserResult | null> {
+export async function ensureFirstAdmin(db: Database, email: string, now: Date): Promise<AddUserResult | null> {
   return db.transaction().execute(async (trx) => {
     // Serialise concurrent start-ups of several instances.
     await sql`select pg_advisory_xact_lock(${ADMIN_BOOTSTRAP_LOCK})`.execute(trx);
     const admin = await trx.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '!=', 'deactivated').executeTakeFirst();
     if (admin) return null;
-    return provisionUser(trx, email, 'admin', 'ADMIN_EMAIL', new Date());
+    return provisionUser(trx, email, 'admin', 'ADMIN_EMAIL', now);
   });
 }

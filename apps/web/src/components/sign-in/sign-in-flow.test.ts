@@ -8,10 +8,9 @@ function reasonError(reason: string, extra: Record<string, unknown> = {}) {
   return TRPCClientError.from({ error: { code: -32600, message: reason, data: { code: 'BAD_REQUEST', reason, ...extra } } });
 }
 
-const sent: RequestCodeResult = { email: 'ada@example.com', expiresInSeconds: 900, resendAfterSeconds: 60 };
+const sent: RequestCodeResult = { email: 'ada@example.com', codeLength: 6, expiresInSeconds: 900, resendAfterSeconds: 60 };
 const verified: VerifyCodeResult = {
   user: { id: 'u1', email: 'ada@example.com', role: 'user', timezone: 'Europe/Berlin' },
-  redirectTo: '/dashboard',
 };
 
 function setup() {
@@ -138,6 +137,28 @@ describe('verifying', () => {
     expect(await flow.verify(async () => {})).toBe(false);
     expect(flow.codeError.value).toBe('Please enter the code from the email.');
     expect(api.verifyCode).not.toHaveBeenCalled();
+  });
+
+  it('says how many digits the code has, from the API, instead of sending one of another shape', async () => {
+    const { api, flow } = setup();
+    api.requestCode.mockResolvedValue({ ...sent, codeLength: 8 });
+    await toCodeStep(flow);
+    expect(flow.codeLength.value).toBe(8);
+    expect(flow.notice.value).toBe('We sent an 8-digit code to ada@example.com. It is valid for 15 minutes.');
+
+    for (const typed of ['123456', '1234 56789', '1234567a']) {
+      flow.code.value = typed;
+      expect(await flow.verify(async () => {})).toBe(false);
+      expect(flow.codeError.value).toBe('The code in the email has 8 digits. Please check it and try again.');
+    }
+    expect(api.verifyCode).not.toHaveBeenCalled();
+
+    flow.code.value = '1234-5678';
+    expect(await flow.verify(async () => {})).toBe(true);
+    expect(api.verifyCode).toHaveBeenCalledWith({ email: 'ada@example.com', code: '12345678', timezone: 'Europe/Berlin' });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(await flow.resendCode()).toBe(true);
+    expect(flow.notice.value).toBe('We sent a new 8-digit code to ada@example.com. It is valid for 15 minutes.');
   });
 
   it('explains a wrong or expired code', async () => {

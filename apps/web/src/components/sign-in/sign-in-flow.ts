@@ -3,7 +3,7 @@ import { useCountdown } from '../../lib/countdown';
 import { formatDuration } from '../../lib/duration';
 import { describeError, messageFor, readError } from '../../lib/messages';
 import type { RequestCodeResult, VerifyCodeResult } from '../../trpc';
-import { normalizeCode } from './code';
+import { isCodeShaped, normalizeCode } from './code';
 
 /** The two calls the sign-in page makes; passed in so the flow can be tested without a server. */
 export type SignInApi = {
@@ -24,6 +24,8 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
   const step = ref<'email' | 'code'>('email');
   const email = ref('');
   const code = ref('');
+  // Digits in a code, as the API says when it sends one (AUTH_CODE_LENGTH); null until then.
+  const codeLength = ref<number | null>(null);
   const notice = ref('');
   const emailError = ref('');
   const codeError = ref('');
@@ -36,8 +38,11 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
   // Bumped by changeEmail so answers to requests from the abandoned attempt are ignored.
   let attempt = 0;
 
-  function codeSent(result: RequestCodeResult, what: string) {
+  function codeSent(result: RequestCodeResult, resent: boolean) {
     sentTo = result.email;
+    codeLength.value = result.codeLength;
+    const digits = `${result.codeLength}-digit code`;
+    const what = resent ? `a new ${digits}` : `${/^(8|1[18])\b/.test(digits) ? 'an' : 'a'} ${digits}`;
     notice.value = `We sent ${what} to ${result.email}. It is valid for ${formatDuration(result.expiresInSeconds)}.`;
     resend.start(result.resendAfterSeconds);
     code.value = '';
@@ -52,7 +57,7 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
     try {
       const result = await api.requestCode({ email: email.value.trim() });
       if (current !== attempt) return false;
-      codeSent(result, 'a 6-digit code');
+      codeSent(result, false);
       step.value = 'code';
       return true;
     } catch (err) {
@@ -71,7 +76,7 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
     try {
       const result = await api.requestCode({ email: sentTo });
       if (current !== attempt) return false;
-      codeSent(result, 'a new 6-digit code');
+      codeSent(result, true);
       return true;
     } catch (err) {
       if (current !== attempt) return false;
@@ -94,6 +99,11 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
       codeError.value = messageFor({ reason: 'missing_code' });
       return false;
     }
+    // A mistyped code need not spend one of the network's verifies.
+    if (codeLength.value !== null && !isCodeShaped(normalized, codeLength.value)) {
+      codeError.value = `The code in the email has ${codeLength.value} digits. Please check it and try again.`;
+      return false;
+    }
     verifying.value = true;
     try {
       const result = await api.verifyCode({ email: sentTo, code: normalized, timezone: timeZone() });
@@ -113,6 +123,7 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
     attempt += 1;
     step.value = 'email';
     code.value = '';
+    codeLength.value = null;
     notice.value = '';
     emailError.value = '';
     codeError.value = '';
@@ -123,6 +134,7 @@ export function useSignInFlow(api: SignInApi, timeZone: () => string = browserTi
   return {
     email,
     code,
+    codeLength: readonly(codeLength),
     step: readonly(step),
     notice: readonly(notice),
     emailError: readonly(emailError),
