@@ -1,6 +1,14 @@
-import type { Failure, Reason } from '@app/auth';
+import { DOMAIN_REASONS, type DomainReason, type Failure } from '@app/auth';
 import { TRPCError } from '@trpc/server';
 import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+
+/** Reasons only the transport gives: a refused cross-site request, the database away, a crash. */
+export const TRANSPORT_REASONS = ['csrf_rejected', 'unavailable', 'internal'] as const;
+export type TransportReason = (typeof TRANSPORT_REASONS)[number];
+
+/** Every reason a client can be told: the auth package's and the transport's. */
+export const REASONS = [...DOMAIN_REASONS, ...TRANSPORT_REASONS] as const;
+export type Reason = DomainReason | TransportReason;
 
 /** The one table from a failure reason to its tRPC code (and so its HTTP status). */
 const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
@@ -19,6 +27,7 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   unavailable: 'SERVICE_UNAVAILABLE',
   last_admin: 'CONFLICT',
   already_exists: 'CONFLICT',
+  internal: 'INTERNAL_SERVER_ERROR',
 };
 
 /** Developer-facing text; the web app has its own words for people. */
@@ -38,6 +47,7 @@ const messageForReason: Record<Reason, string> = {
   unavailable: 'The service is temporarily unavailable.',
   last_admin: 'The last active admin cannot be demoted, deactivated or removed.',
   already_exists: 'A user with this email already exists.',
+  internal: 'Internal error.',
 };
 
 /** A TRPCError that knows its machine-readable reason. */
@@ -63,12 +73,12 @@ export function reasonErrorOf(error: TRPCError): ReasonError | null {
 }
 
 /** The machine-readable reason a client is told for this error. */
-export function reasonOf(error: TRPCError): Reason | 'internal' {
+export function reasonOf(error: TRPCError): Reason {
   return reasonErrorOf(error)?.reason ?? reasonForTRPCCode(error.code);
 }
 
 /** The reason for errors tRPC raises itself (bad JSON, bad input, unknown procedure, …). */
-export function reasonForTRPCCode(code: TRPC_ERROR_CODE_KEY): Reason | 'internal' {
+export function reasonForTRPCCode(code: TRPC_ERROR_CODE_KEY): Reason {
   switch (code) {
     case 'INTERNAL_SERVER_ERROR':
       return 'internal';

@@ -20,3 +20,4 @@ export type { PublicUser } from './routers/auth';
 export type { AccountSession } from './routers/account';
 export type { AuditEntry } from './routers/admin-audit';
 export type { AdminUser } from './routers/admin-users';
+export type { Reason } from './errors';

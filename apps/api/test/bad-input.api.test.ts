@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
-import { addUser, REASONS } from '@app/auth';
+import { addUser } from '@app/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { REASONS } from '../src/errors';
 import { type InputCase, type Json, malformedInputs } from './support/malformed-inputs';
 import { signIn, startTestApp, type TestApp } from './support/test-app';
 import { reasonOf, type Reply, type TestBrowser } from './support/test-browser';

@@ -24,7 +24,7 @@ export {
   defaultAuthOptions,
   type RequestMeta,
 } from './options';
-export { fail, failBecause, type Failure, type Reason, REASONS } from './reasons';
+export { DOMAIN_REASONS, type DomainReason, fail, failBecause, type Failure } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
 export { ROLES, roleIncludes } from './policies/roles';
 export { type LimitDecision, type LimitRule, checkLimits, type LimitCheck } from './limits/rate-limit';

@@ -1,5 +1,9 @@
-/** Every machine-readable reason an expected failure can carry, across the product. */
-export const REASONS = [
+/**
+ * Every machine-readable reason a rule of the product can fail with. Reasons that belong to the
+ * transport (a refused cross-site request, the database away, a crash) are the API's, in
+ * apps/api/src/errors.ts; `bad_request` is both (a malformed cursor here, malformed JSON there).
+ */
+export const DOMAIN_REASONS = [
   'missing_email',
   'invalid_email',
   'not_registered',
@@ -9,18 +13,16 @@ export const REASONS = [
   'rate_limited',
   'unauthenticated',
   'forbidden',
-  'csrf_rejected',
   'bad_request',
   'not_found',
-  'unavailable',
   'last_admin',
   'already_exists',
 ] as const;
 
-export type Reason = (typeof REASONS)[number];
+export type DomainReason = (typeof DOMAIN_REASONS)[number];
 
 /** An expected failure, returned as a value (never thrown). */
-export interface Failure<R extends Reason = Reason> {
+export interface Failure<R extends DomainReason = DomainReason> {
   ok: false;
   reason: R;
   retryAfterSeconds?: number;
@@ -28,11 +30,11 @@ export interface Failure<R extends Reason = Reason> {
   detail?: string;
 }
 
-export function fail<R extends Reason>(reason: R, retryAfterSeconds?: number): Failure<R> {
+export function fail<R extends DomainReason>(reason: R, retryAfterSeconds?: number): Failure<R> {
   return retryAfterSeconds === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterSeconds };
 }
 
 /** A failure whose cause the client must not learn, with that cause for the log. */
-export function failBecause<R extends Reason>(reason: R, detail: string): Failure<R> {
+export function failBecause<R extends DomainReason>(reason: R, detail: string): Failure<R> {
   return { ok: false, reason, detail };
 }

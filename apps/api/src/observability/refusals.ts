@@ -1,4 +1,4 @@
-import type { Reason } from '@app/auth';
+import type { Reason } from '../errors';
 import type { Request } from 'express';
 import type { Metrics } from './metrics';
 import { userOf } from './observe-requests';

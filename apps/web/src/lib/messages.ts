@@ -1,3 +1,4 @@
+import type { Reason } from '@app/api/router';
 import { TRPCClientError } from '@trpc/client';
 import { formatDuration } from './duration';
 
@@ -29,12 +30,17 @@ const catalogue = {
   not_found: 'We couldn’t find what you were looking for.',
   last_admin: 'You can’t demote, deactivate or remove the last active admin.',
   already_exists: 'A user with this email already exists.',
+  // A crash is labelled `internal` on the wire; readError shows it as `unknown` whatever the label.
+  internal: 'Something went wrong. Please try again.',
   network: 'We couldn’t reach the server. Check your connection and try again.',
   unknown: 'Something went wrong. Please try again.',
-} as const satisfies Record<string, string>;
+} as const satisfies Record<ErrorReason, string>;
 
-/** Every reason the catalogue has words for, including the client-side `network` and `unknown`. */
-export type ErrorReason = keyof typeof catalogue;
+/**
+ * Every reason the catalogue has words for: each the API can send (a reason added there without
+ * words here fails to compile), and the client's own `missing_code`, `network` and `unknown`.
+ */
+export type ErrorReason = Reason | 'missing_code' | 'network' | 'unknown';
 
 // Used only when the server answered without a reason of its own (e.g. a router-level failure).
 const reasonForCode: Partial<Record<string, ErrorReason>> = {

@@ -1,12 +1,12 @@
 import { sql } from 'kysely';
 import { limitNetwork } from '../limits/client-ip';
 import type { RequestMeta } from '../options';
-import type { Reason } from '../reasons';
+import type { DomainReason } from '../reasons';
 import type { Executor } from '../users/user';
 import { auditRow } from './audit';
 
 /** Refusals that show probing and spraying, so they reach the audit log (ASVS 16.3.2/16.3.3). */
-export type AuditedRefusal = Extract<Reason, 'not_registered' | 'rate_limited'>;
+export type AuditedRefusal = Extract<DomainReason, 'not_registered' | 'rate_limited'>;
 
 /** Refusals are counted per minute: one audit row per procedure, network and reason in each. */
 export const REFUSAL_BUCKET_SECONDS = 60;
