@@ -279,5 +279,8 @@ describe('admin.audit.list', () => {
       const reply = await admin.browser.query('admin.audit.list', { cursor });
       expect([reply.status, reasonOf(reply)]).toEqual([400, 'bad_request']);
     }
+    // The type filter takes only the audit log's own types (AUDIT_EVENT_TYPES).
+    const unknownType = await admin.browser.query('admin.audit.list', { type: 'no_such_type' });
+    expect([unknownType.status, reasonOf(unknownType)]).toEqual([400, 'bad_request']);
   });
 });

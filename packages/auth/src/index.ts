@@ -1,4 +1,5 @@
-export { type AuditEvent, type AuditEventType, recordAudit } from './audit/audit';
+export { type AuditEvent, recordAudit } from './audit/audit';
+export { AUDIT_EVENT_TYPES, type AuditEventType, USER_STATUSES } from './vocabulary';
 export { codeMatchesAny, generateCode, hashCode, normalizeCode } from './codes/code';
 export { type CodeRequested, requestCode, type RequestCodeInput, type RequestCodeResult } from './codes/request-code';
 export { verifyCode, type VerifyCodeInput, type VerifyCodeResult } from './codes/verify-code';
@@ -49,7 +50,6 @@ export {
   type User,
   userRowToUser,
 } from './users/user';
-export { AUDIT_EVENT_TYPES } from './audit/audit';
 export { type AuditedRefusal, recordRefusal, REFUSAL_BUCKET_SECONDS } from './audit/refusals';
 export { type AuditEntryView, listAudit, type ListAuditInput, type ListAuditResult } from './audit/list-audit';
 export { describeDevice } from './account/device';
@@ -66,7 +66,7 @@ export { inviteUser, type InviteUserInput, type InviteUserResult } from './admin
 export { checkLastAdmin, isActiveAdmin } from './admin/last-admin';
 export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/list-users';
 export { listUserSessions, revokeUserSessions } from './admin/user-sessions';
-export { USER_STATUSES, type UserOverview } from './admin/user-overview';
+export type { UserOverview } from './admin/user-overview';
 export { invitationEmail } from './emails/invitation-email';
 export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult } from './housekeeping/cleanup';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';

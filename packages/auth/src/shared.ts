@@ -4,3 +4,4 @@
  */
 export type { Role, UserStatus } from '@app/db';
 export { ROLES, roleIncludes } from './policies/roles';
+export { AUDIT_EVENT_TYPES, type AuditEventType, USER_STATUSES } from './vocabulary';

@@ -1,4 +1,4 @@
-import { type AuditEntryView, listAudit } from '@app/auth';
+import { AUDIT_EVENT_TYPES, type AuditEntryView, listAudit } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { ReasonError } from '../errors';
@@ -24,7 +24,7 @@ export function toAuditEntry(entry: AuditEntryView): AuditEntry {
 const listInput = z
   .object({
     userId: z.string().max(64).optional(),
-    type: z.string().max(64).optional(),
+    type: z.enum(AUDIT_EVENT_TYPES).optional(),
     cursor: z.string().max(512).optional(),
     limit: z.number().int().min(1).max(100).optional(),
   })

@@ -1,6 +1,7 @@
 import type { Database, DB, Role } from '@app/db';
 import type { Transaction } from 'kysely';
-import { type AuditEventType, recordAudit } from '../audit/audit';
+import { recordAudit } from '../audit/audit';
+import type { AuditEventType } from '../vocabulary';
 import { isUuid } from '../ids';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';

@@ -1,8 +1,5 @@
-import type { UserStatus } from '@app/db';
 import { sql } from 'kysely';
 import { type Executor, type User, userColumns } from '../users/user';
-
-export const USER_STATUSES = ['invited', 'active', 'deactivated'] as const satisfies readonly UserStatus[];
 
 /** A user as an admin sees them in the user list. */
 export interface UserOverview extends User {

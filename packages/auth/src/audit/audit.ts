@@ -2,26 +2,8 @@ import type { Insertable } from 'kysely';
 import type { AuditEventsTable } from '@app/db';
 import type { Executor } from '../users/user';
 import type { RequestMeta } from '../options';
+import type { AuditEventType } from '../vocabulary';
 
-/** Every kind of audit row, in the order a person meets them. */
-export const AUDIT_EVENT_TYPES = [
-  'code_requested',
-  'sign_in_succeeded',
-  'sign_in_failed',
-  'attempt_voided',
-  'requests_refused',
-  'signed_out',
-  'email_sent',
-  'email_failed',
-  'session_revoked',
-  'user_invited',
-  'role_changed',
-  'user_deactivated',
-  'user_reactivated',
-  'user_removed',
-] as const;
-
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export interface AuditEvent {
   type: AuditEventType;

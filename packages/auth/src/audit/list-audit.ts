@@ -2,11 +2,12 @@ import { isUuid } from '../ids';
 import { decodeCursor, isBigintKey, type Page, pageSize, toPage } from '../pagination/cursor';
 import { fail, type Failure } from '../reasons';
 import type { Executor } from '../users/user';
+import type { AuditEventType } from '../vocabulary';
 
 /** One audit row as an admin reads it. */
 export interface AuditEntryView {
   id: string;
-  type: string;
+  type: AuditEventType;
   at: Date;
   /** Who did it; null for anonymous requests, the system, or an actor since removed. */
   actor: { id: string; email: string } | null;
@@ -20,7 +21,7 @@ export interface AuditEntryView {
 export interface ListAuditInput {
   /** Events done by or to this user. */
   userId?: string | undefined;
-  type?: string | undefined;
+  type?: AuditEventType | undefined;
   cursor?: string | undefined;
   limit?: number | undefined;
 }
@@ -52,7 +53,8 @@ type AuditRow = Awaited<ReturnType<ReturnType<typeof selectAuditEntries>['execut
 export function auditRowToEntry(row: AuditRow): AuditEntryView {
   return {
     id: row.id,
-    type: row.type,
+    // Rows are written only through recordAudit, whose event type is one of the list.
+    type: row.type as AuditEventType,
     at: row.created_at,
     actor: row.actor_id !== null && row.actor_email !== null ? { id: row.actor_id, email: row.actor_email } : null,
     // The email written at the time says who it was; the user's current email fills in rows without one.

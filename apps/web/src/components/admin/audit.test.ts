@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   AUDIT_PAGE_SIZE,
-  AUDIT_TYPES,
   auditDetails,
   auditFiltersFromQuery,
   auditListInput,
@@ -11,8 +10,7 @@ import {
 } from './audit';
 
 describe('auditTypeLabel', () => {
-  it('has words for every type the filter offers', () => {
-    expect(AUDIT_TYPES).toHaveLength(14);
+  it('has words for each type', () => {
     expect(auditTypeLabel('role_changed')).toBe('Role changed');
     expect(auditTypeLabel('sign_in_succeeded')).toBe('Signed in');
   });

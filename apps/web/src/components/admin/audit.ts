@@ -1,3 +1,4 @@
+import type { AuditEventType } from '@app/auth/shared';
 import type { LocationQuery } from 'vue-router';
 import type { AuditListInput } from '../../trpc';
 
@@ -17,12 +18,9 @@ export const auditTypeLabels = {
   user_deactivated: 'User deactivated',
   user_reactivated: 'User reactivated',
   user_removed: 'User removed',
-} as const satisfies Record<string, string>;
+} as const satisfies Record<AuditEventType, string>;
 
-export type AuditType = keyof typeof auditTypeLabels;
-export const AUDIT_TYPES = Object.keys(auditTypeLabels) as AuditType[];
-
-function isAuditType(value: unknown): value is AuditType {
+function isAuditType(value: unknown): value is AuditEventType {
   return typeof value === 'string' && Object.hasOwn(auditTypeLabels, value);
 }
 
@@ -34,7 +32,7 @@ export function auditTypeLabel(type: string): string {
 }
 
 /** The audit page's filters live in its URL, so a link from the users page can set them. */
-export type AuditFilters = { type: AuditType | ''; userId: string };
+export type AuditFilters = { type: AuditEventType | ''; userId: string };
 
 function single(value: LocationQuery[string] | undefined): string {
   const first = Array.isArray(value) ? value[0] : value;

@@ -1,7 +1,9 @@
 import type { Role } from '../../lib/access';
 import type { AdminUser, UserListInput } from '../../trpc';
 
-export type UserStatus = AdminUser['status'];
+import type { UserStatus } from '@app/auth/shared';
+
+export type { UserStatus };
 
 /** What the filters above the users table hold; '' means "any". */
 export type UserFilters = { search: string; role: Role | ''; status: UserStatus | '' };
