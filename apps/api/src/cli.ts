@@ -1,7 +1,8 @@
 import { type CleanupCounts, cleanUp, provisionUser } from '@app/auth';
 import { createDatabase, type Database, migrateDown, migrateToLatest } from '@app/db';
 import { type CliCommand, parseCommand, usage } from './cli-command';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { settingToChange } from './operator-error';
 
 async function main(args: string[]): Promise<number> {
   const parsed = parseCommand(args);
@@ -14,7 +15,7 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const db = await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1 });
+  const db = await createDatabase({ ...config.database, poolSize: 1 });
   try {
     return await run(parsed.command, db, config.auth.inviteTtlDays);
   } finally {
@@ -65,7 +66,7 @@ const cleanupLabels = {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(settingToChange(error) ?? error);
     process.exit(1);
   },
 );
