@@ -78,7 +78,7 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
     await waitForListener(port, () => exited, 10_000);
   } catch (error) {
     await stop();
-    throw new Error(`PgBouncer did not start: ${(error as Error).message}; it said: ${said.trim()}`);
+    throw new Error(`PgBouncer did not start: ${(error as Error).message}; it said: ${said.trim()}`, { cause: error });
   }
   return {
     port,
