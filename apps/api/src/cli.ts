@@ -1,4 +1,4 @@
-import { type CleanupCounts, cleanUp, provisionUser } from '@app/auth';
+import { type CleanupCounts, cleanUp, provisionUser, type RetentionPolicy } from '@app/auth';
 import { createDatabase, type Database, migrateDown, migrateToLatest } from '@app/db';
 import { type CliCommand, parseCommand, usage } from './cli-command';
 import { loadConfig } from './config';
@@ -17,13 +17,14 @@ async function main(args: string[]): Promise<number> {
   const config = loadConfig();
   const db = await createDatabase({ ...config.database, poolSize: 1 });
   try {
-    return await run(parsed.command, db, config.auth.inviteTtlDays);
+    const { inviteTtlDays, auditRetentionDays } = config.auth;
+    return await run(parsed.command, db, { inviteTtlDays, auditRetentionDays });
   } finally {
     await db.destroy();
   }
 }
 
-async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database, inviteTtlDays: number): Promise<number> {
+async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database, retention: RetentionPolicy): Promise<number> {
   switch (command.kind) {
     case 'migrate': {
       const applied = await migrateToLatest(db);
@@ -43,7 +44,7 @@ async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database,
     }
     case 'cleanup': {
       await migrateToLatest(db);
-      const result = await cleanUp(db, { now: new Date(), inviteTtlDays });
+      const result = await cleanUp(db, { now: new Date(), ...retention });
       if (!result.ran) {
         console.error('skipped: another process is cleaning up right now; try again in a moment');
         return 1;
@@ -61,6 +62,7 @@ const cleanupLabels = {
   outbox: 'old outbox emails',
   rateLimits: 'idle rate-limit rows',
   invitedUsers: 'expired invitations',
+  auditEvents: 'audit events older than AUDIT_RETENTION_DAYS',
 } satisfies Record<keyof CleanupCounts, string>;
 
 main(process.argv.slice(2)).then(

@@ -176,7 +176,7 @@ export function describeTwoInstances(title: string, onServer: boolean, open: () 
         const logs: string[] = [];
         const log: Logger = { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m), print: () => {} };
         const now = () => clock.now();
-        const jobs = [database.first, database.second].map((db) => startHousekeepingJob({ db, now, inviteTtlDays: 30, log, firstRunDelayMs: 600_000 }));
+        const jobs = [database.first, database.second].map((db) => startHousekeepingJob({ db, now, retention: { inviteTtlDays: 30, auditRetentionDays: 365 }, log, firstRunDelayMs: 600_000 }));
         const holder = await createDatabase({ url: database.directUrl!, poolSize: 1 });
         try {
           await database.first.insertInto('rate_limits').values({ key: 'stale', tat: new Date('2020-01-01T00:00:00Z') }).execute();
