@@ -79,9 +79,9 @@ describe.skipIf(missing)(`behind PgBouncer in transaction mode${missing ? ` (${m
     try {
       for (let i = 0; i < 4; i++) dbs.push(await createDatabase({ url: urls.pooled, ...pooled, poolSize: 1 }));
       const applied = await Promise.all(dbs.map((db) => migrateToLatest(db)));
-      expect(applied.map((names) => names.length).sort()).toEqual([0, 0, 0, 2]);
-      expect(await migrateDown(dbs[0]!)).toBe('2026_11_26_0002_limits_and_admin');
-      expect(await migrateToLatest(dbs[1]!)).toEqual(['2026_11_26_0002_limits_and_admin']);
+      expect(applied.map((names) => names.length).sort()).toEqual([0, 0, 0, 3]);
+      expect(await migrateDown(dbs[0]!)).toBe('2026_12_02_0003_cleanup_indexes');
+      expect(await migrateToLatest(dbs[1]!)).toEqual(['2026_12_02_0003_cleanup_indexes']);
       const { rows } = await sql<{ held: string }>`
         select count(*) as held from pg_locks
         where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`.execute(dbs[2]!);

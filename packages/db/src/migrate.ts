@@ -1,12 +1,14 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import * as initial from './migrations/2026_11_26_0001_initial';
 import * as limitsAndAdmin from './migrations/2026_11_26_0002_limits_and_admin';
+import * as cleanupIndexes from './migrations/2026_12_02_0003_cleanup_indexes';
 import { PreparedStatementsUnsupportedError } from './prepared-statements';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
 const migrations: Record<string, Migration> = {
   '2026_11_26_0001_initial': initial,
   '2026_11_26_0002_limits_and_admin': limitsAndAdmin,
+  '2026_12_02_0003_cleanup_indexes': cleanupIndexes,
 };
 
 /** Any bigint; only migrations take it (cleanup and the first-admin bootstrap have their own). */
