@@ -1,4 +1,5 @@
 import type { AuthMeResult, LoadFigures } from './scenarios/auth-me';
+import type { PoolerResult } from './scenarios/pooler';
 import type { ProfileSummary } from './scenarios/profile';
 import type { SignInsResult } from './scenarios/sign-ins';
 import type { SpaResult } from './scenarios/spa';
@@ -13,6 +14,7 @@ export interface Results {
   statements?: StatementsResult;
   authMe?: AuthMeResult;
   signIns?: SignInsResult;
+  pooler?: PoolerResult;
   profile?: ProfileSummary;
   signInProfile?: ProfileSummary;
 }
@@ -25,13 +27,13 @@ const verdict = (ok: boolean | null) => (ok === null ? '' : ok ? 'met' : 'NOT ME
 /** The console table: one row per figure, with the issue's target beside it. */
 export function formatTable(results: Results): string {
   const rows: Row[] = [];
-  const { authMe, signIns, statements, validation, spa, startTime } = results;
+  const { authMe, signIns, pooler, statements, validation, spa, startTime } = results;
+  const figures = (f: LoadFigures) =>
+    `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms` +
+    (f.cpuMicrosPerRequest === null ? '' : `; CPU/req: node ${f.cpuMicrosPerRequest} us`) +
+    (f.postgresCpuMicrosPerRequest === null ? '' : `, pg ${f.postgresCpuMicrosPerRequest} us`) +
+    `, load gen ${f.loadCpuMicrosPerRequest} us`;
   if (authMe) {
-    const figures = (f: LoadFigures) =>
-      `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms` +
-      (f.cpuMicrosPerRequest === null ? '' : `; CPU/req: node ${f.cpuMicrosPerRequest} us`) +
-      (f.postgresCpuMicrosPerRequest === null ? '' : `, pg ${f.postgresCpuMicrosPerRequest} us`) +
-      `, load gen ${f.loadCpuMicrosPerRequest} us`;
     rows.push(['auth.me server', figures(authMe.server), '', authMe.server.failures ? `${authMe.server.failures} failed` : '']);
     if (authMe.baseline) {
       rows.push(['auth.me baseline (express+pg)', figures(authMe.baseline), '', authMe.baseline.failures ? `${authMe.baseline.failures} failed` : '']);
@@ -62,6 +64,21 @@ export function formatTable(results: Results): string {
       '',
       '',
     ]);
+  }
+  if (pooler) {
+    for (const { variant, figures: f, poolerCpuMicrosPerRequest } of pooler.authMe) {
+      rows.push([`auth.me, ${variant}`, figures(f) + (poolerCpuMicrosPerRequest === null ? '' : `, pgbouncer ${poolerCpuMicrosPerRequest} us`), '', f.failures ? `${f.failures} failed` : '']);
+    }
+    for (const { variant, result: r } of pooler.signIns) {
+      const cpu = r.cpuMicrosPerSignIn;
+      rows.push([
+        `sign-ins, ${variant}`,
+        `${r.signInsPerSecond}/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms); CPU/sign-in: API ${cpu.api ?? '?'} us, pg ${cpu.postgres ?? '?'} us` +
+          (cpu.pooler === undefined ? '' : `, pgbouncer ${cpu.pooler ?? '?'} us`),
+        '',
+        r.failed ? `${r.failed} failed` : '',
+      ]);
+    }
   }
   if (statements) {
     rows.push([

@@ -150,7 +150,7 @@ function cpuRatio(server: LoadFigures[], baseline: LoadFigures[]): number | null
   return Number.isFinite(ratio) ? round(ratio, 3) : null;
 }
 
-function medianFigures(all: LoadFigures[]): LoadFigures {
+export function medianFigures(all: LoadFigures[]): LoadFigures {
   const m = (pick: (f: LoadFigures) => number) => median(all.map(pick));
   return {
     requestsPerSecond: round(m((f) => f.requestsPerSecond), 0),

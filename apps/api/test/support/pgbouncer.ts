@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,8 @@ const PGBOUNCER = '/usr/sbin/pgbouncer';
 /** A PgBouncer in transaction mode on a loopback port, in front of one Postgres server. */
 export interface PgBouncer {
   port: number;
+  /** PgBouncer's own process (not runuser's), for its CPU time. */
+  pid: number;
   /** `url` (a database on the server behind it) as reached through the pooler. */
   through(url: string): string;
   stop(): Promise<void>;
@@ -80,8 +82,11 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
     await stop();
     throw new Error(`PgBouncer did not start: ${(error as Error).message}; it said: ${said.trim()}`, { cause: error });
   }
+  // As root, PgBouncer is runuser's only child.
+  const pid = asRoot ? Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').trim()) : child.pid!;
   return {
     port,
+    pid,
     through(url: string) {
       const u = new URL(url);
       u.hostname = '127.0.0.1';
