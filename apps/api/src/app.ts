@@ -7,6 +7,7 @@ import { createContext } from './context';
 import { ReasonError } from './errors';
 import { csrfGuard } from './http/csrf';
 import { trpcHandler } from './http/trpc-handler';
+import { settingToChange } from './operator-error';
 import { appRouter } from './router';
 import type { Services } from './services';
 
@@ -69,7 +70,7 @@ export function createApp(services: Services): express.Express {
         return { headers };
       },
       onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') log.error('procedure failed', { path, error: error.cause?.stack ?? error.message });
+        if (error.code === 'INTERNAL_SERVER_ERROR') log.error('procedure failed', { path, error: settingToChange(error.cause) ?? error.cause?.stack ?? error.message });
       },
     }),
   );

@@ -6,7 +6,8 @@ import { admin, openTestDatabase, withDatabase } from '@app/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startApiProcess } from './support/api-process';
-import { testEnv } from './support/instance';
+import { startFakePostmark } from './support/fake-postmark';
+import { POSTMARK_TOKEN, startInstance, testEnv } from './support/instance';
 import { type PgBouncer, pgbouncerMissing, startPgBouncer } from './support/pgbouncer';
 import { describeTwoInstances } from './support/two-instances';
 
@@ -88,6 +89,38 @@ describe.skipIf(missing)(`behind PgBouncer in transaction mode${missing ? ` (${m
       expect(rows[0]?.held).toBe('0');
     } finally {
       await Promise.all(dbs.map((db) => db.destroy()));
+    }
+  });
+
+  it('answers a request whose prepared statement the pooler lost with a 500, logs what to set, and recovers', async () => {
+    // One process alone, prepared statements on, behind a pooler with one server connection: it
+    // works until the pooler replaces that connection, and then its next named statement is missing.
+    const single = await startPgBouncer(serverUrl!, { poolSize: 1 });
+    const database = await openTestDatabase(template);
+    const db = await createDatabase({ url: single.through(database.url!), poolSize: 1 });
+    const postmark = await startFakePostmark({ serverToken: POSTMARK_TOKEN });
+    const instance = await startInstance({ db, postmark, env: { AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '100/1h' } });
+    const requestCode = () => instance.browser().mutate('auth.requestCode', { email: 'admin@app.test' });
+    try {
+      expect([(await requestCode()).status, (await requestCode()).status]).toEqual([200, 200]);
+      // Only requests use the connection from here on: the email worker polls on it too.
+      await instance.server.worker.stop();
+      await admin(serverUrl!, (c) =>
+        c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [new URL(database.url!).pathname.slice(1)]),
+      );
+      const lost = await requestCode();
+      expect([lost.status, lost.body?.error?.data?.reason]).toEqual([500, 'internal']);
+      const logged = instance.logs.find((l) => l.message === 'procedure failed');
+      expect(String(logged?.fields.error)).toMatch(/^Postgres answered "prepared statement "s\d+" does not exist".*Set DATABASE_PREPARED_STATEMENTS=false/s);
+      expect(String(logged?.fields.error)).not.toMatch(/^\s+at /m);
+      // The connection that lost it is replaced; the next one prepares afresh.
+      expect((await requestCode()).status).toBe(200);
+    } finally {
+      await instance.close();
+      await db.destroy();
+      await postmark.close();
+      await database.close();
+      await single.stop();
     }
   });
 
