@@ -63,6 +63,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   return new Kysely<DB>({ dialect: new PGliteDialect(pglite), ...(options.log ? { log: options.log } : {}) });
 }
 
+/** Postgres through `pg`, with migrations locked inside their transaction (see migrate.ts). */
 class PooledPostgresDialect extends PostgresDialect {
   override createAdapter() {
     return new TransactionLockedMigrationsAdapter();
