@@ -24,7 +24,7 @@ afterAll(() => Promise.all([app?.close(), plain?.close()]));
 
 async function newUser(role: 'user' | 'admin' = 'user'): Promise<string> {
   const email = `observed${++n}@example.com`;
-  await addUser(app.db, email, role);
+  await addUser(app.db, email, role, new Date());
   return email;
 }
 

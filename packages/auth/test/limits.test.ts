@@ -68,13 +68,13 @@ describe('sign-in limits', () => {
 
   it('limits IPv6 code requests per /48 too, so a site cannot spread over its 65,536 /64s', async () => {
     deps.options.limits.codesPerIpv6Site = { limit: 3, windowSeconds: 3600 };
-    for (let i = 0; i < 4; i++) await addUser(suite.db, `u${i}@example.com`, 'user');
+    for (let i = 0; i < 4; i++) await addUser(suite.db, `u${i}@example.com`, 'user', new Date());
     for (let i = 0; i < 3; i++) expect((await ask(`u${i}@example.com`, `2001:db8:5:${i + 1}::1`)).ok).toBe(true);
     expect(await ask('u3@example.com', '2001:db8:5:ff::1')).toMatchObject({ ok: false, reason: 'rate_limited' });
     expect((await ask('u3@example.com', '2001:db8:6:1::1')).ok).toBe(true);
     // IPv4 has no such tier.
     deps.options.limits.codesPerIpv6Site = { limit: 1, windowSeconds: 3600 };
-    for (let i = 0; i < 3; i++) await addUser(suite.db, `v${i}@example.com`, 'user');
+    for (let i = 0; i < 3; i++) await addUser(suite.db, `v${i}@example.com`, 'user', new Date());
     for (let i = 0; i < 3; i++) expect((await ask(`v${i}@example.com`, '198.51.100.20')).ok).toBe(true);
   });
 
