@@ -1,5 +1,6 @@
 import type { AuthMeResult, LoadFigures } from './scenarios/auth-me';
 import type { ObservabilityCostResult } from './scenarios/observability-cost';
+import type { PoolerResult } from './scenarios/pooler';
 import type { ProfileSummary } from './scenarios/profile';
 import type { SignInsResult } from './scenarios/sign-ins';
 import type { SpaResult } from './scenarios/spa';
@@ -15,6 +16,7 @@ export interface Results {
   authMe?: AuthMeResult;
   observability?: ObservabilityCostResult;
   signIns?: SignInsResult;
+  pooler?: PoolerResult;
   profile?: ProfileSummary;
   signInProfile?: ProfileSummary;
 }
@@ -27,7 +29,7 @@ const verdict = (ok: boolean | null) => (ok === null ? '' : ok ? 'met' : 'NOT ME
 /** The console table: one row per figure, with the issue's target beside it. */
 export function formatTable(results: Results): string {
   const rows: Row[] = [];
-  const { authMe, observability, signIns, statements, validation, spa, startTime } = results;
+  const { authMe, observability, signIns, pooler, statements, validation, spa, startTime } = results;
   const figures = (f: LoadFigures) =>
     `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms` +
     (f.cpuMicrosPerRequest === null ? '' : `; CPU/req: node ${f.cpuMicrosPerRequest} us`) +
@@ -75,6 +77,21 @@ export function formatTable(results: Results): string {
       '',
       '',
     ]);
+  }
+  if (pooler) {
+    for (const { variant, figures: f, poolerCpuMicrosPerRequest } of pooler.authMe) {
+      rows.push([`auth.me, ${variant}`, figures(f) + (poolerCpuMicrosPerRequest === null ? '' : `, pgbouncer ${poolerCpuMicrosPerRequest} us`), '', f.failures ? `${f.failures} failed` : '']);
+    }
+    for (const { variant, result: r } of pooler.signIns) {
+      const cpu = r.cpuMicrosPerSignIn;
+      rows.push([
+        `sign-ins, ${variant}`,
+        `${r.signInsPerSecond}/s (p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms); CPU/sign-in: API ${cpu.api ?? '?'} us, pg ${cpu.postgres ?? '?'} us` +
+          (cpu.pooler === undefined ? '' : `, pgbouncer ${cpu.pooler ?? '?'} us`),
+        '',
+        r.failed ? `${r.failed} failed` : '',
+      ]);
+    }
   }
   if (statements) {
     rows.push([

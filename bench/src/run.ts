@@ -3,7 +3,7 @@
  * baseline. Prints a table and writes bench/results/latest.json. See docs/performance.md.
  *
  *   --quick            short rounds (a smoke run, figures are rough)
- *   --only=a,b         some of: spa, start, validation, statements, me, observability, signins
+ *   --only=a,b         some of: spa, start, validation, statements, me, observability, signins, pooler
  *   --profile          also profile the API (node --cpu-prof) under auth.me load and during sign-ins
  *   --clients=N        parallel sign-in clients (default 32)
  *   --connections=N    autocannon connections for auth.me (default 16)
@@ -20,6 +20,7 @@ import pg from 'pg';
 import { formatProfile, formatTable, type Results } from './report';
 import { benchAuthMe } from './scenarios/auth-me';
 import { benchObservabilityCost } from './scenarios/observability-cost';
+import { benchPooler } from './scenarios/pooler';
 import { profileAuthMe, profileFlags, summariseProfile } from './scenarios/profile';
 import { benchSignIns } from './scenarios/sign-ins';
 import { measureSpa } from './scenarios/spa';
@@ -31,7 +32,7 @@ import { createBenchDatabase } from './support/bench-database';
 import { startMailCatcher } from './support/mail-catcher';
 import { benchAuthDeps, seedUsers } from './support/seed';
 
-const SCENARIOS = ['spa', 'start', 'validation', 'statements', 'me', 'observability', 'signins'] as const;
+const SCENARIOS = ['spa', 'start', 'validation', 'statements', 'me', 'observability', 'signins', 'pooler'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]) {
@@ -155,6 +156,24 @@ async function main(): Promise<void> {
         poolSize: args.poolSize,
         databaseUrl: database.url,
       });
+    }
+    if (args.only.has('pooler')) {
+      step('auth.me and sign-ins: direct, direct with unnamed statements, through PgBouncer (transaction mode)');
+      results.pooler =
+        (await benchPooler({
+          setup,
+          mail,
+          databaseUrl: database.url,
+          cookies: sessions.sessionCookies,
+          emails: signInUsers.emails,
+          poolSize: args.poolSize,
+          connections: args.connections,
+          clients: args.clients,
+          seconds: args.seconds,
+          warmupSeconds: args.warmupSeconds,
+          rounds: Math.max(1, Math.ceil(args.rounds / 2)),
+          signInSeconds: args.signInSeconds,
+        })) ?? undefined;
     }
     if (args.profile && args.only.has('signins')) {
       step('CPU profile of the API during sign-ins');

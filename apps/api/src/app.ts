@@ -11,6 +11,7 @@ import { metricsEndpoint } from './observability/metrics-endpoint';
 import { observeRequests, procedureLabel } from './observability/observe-requests';
 import { reportRefusal } from './observability/refusals';
 import { requestId } from './observability/request-id';
+import { settingToChange } from './operator-error';
 import { appRouter } from './router';
 import type { Services } from './services';
 
@@ -79,7 +80,7 @@ export function createApp(services: Services): express.Express {
       onError({ error, path, req }) {
         const procedure = path !== undefined && PROCEDURES.has(path) ? path : 'unknown';
         const reason = reasonOf(error);
-        if (reason === 'internal') req.log.error({ procedure, error: error.cause?.stack ?? error.message }, 'procedure failed');
+        if (reason === 'internal') req.log.error({ procedure, error: settingToChange(error.cause) ?? error.cause?.stack ?? error.message }, 'procedure failed');
         else reportRefusal(metrics, req, { reason, procedure, detail: reasonErrorOf(error)?.detail });
       },
     }),

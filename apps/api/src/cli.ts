@@ -1,7 +1,8 @@
-import { type CleanupCounts, cleanUp, provisionUser } from '@app/auth';
+import { type CleanupCounts, cleanUp, provisionUser, type RetentionPolicy } from '@app/auth';
 import { createDatabase, type Database, migrateDown, migrateToLatest } from '@app/db';
 import { type CliCommand, parseCommand, usage } from './cli-command';
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
+import { settingToChange } from './operator-error';
 
 async function main(args: string[]): Promise<number> {
   const parsed = parseCommand(args);
@@ -14,15 +15,16 @@ async function main(args: string[]): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const db = await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: 1 });
+  const db = await createDatabase({ ...config.database, poolSize: 1 });
   try {
-    return await run(parsed.command, db, config.auth.inviteTtlDays);
+    const { inviteTtlDays, auditRetentionDays } = config.auth;
+    return await run(parsed.command, db, { inviteTtlDays, auditRetentionDays });
   } finally {
     await db.destroy();
   }
 }
 
-async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database, inviteTtlDays: number): Promise<number> {
+async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database, retention: RetentionPolicy): Promise<number> {
   switch (command.kind) {
     case 'migrate': {
       const applied = await migrateToLatest(db);
@@ -42,7 +44,7 @@ async function run(command: Exclude<CliCommand, { kind: 'help' }>, db: Database,
     }
     case 'cleanup': {
       await migrateToLatest(db);
-      const result = await cleanUp(db, { now: new Date(), inviteTtlDays });
+      const result = await cleanUp(db, { now: new Date(), ...retention });
       if (!result.ran) {
         console.error('skipped: another process is cleaning up right now; try again in a moment');
         return 1;
@@ -60,12 +62,13 @@ const cleanupLabels = {
   outbox: 'old outbox emails',
   rateLimits: 'idle rate-limit rows',
   invitedUsers: 'expired invitations',
+  auditEvents: 'audit events older than AUDIT_RETENTION_DAYS',
 } satisfies Record<keyof CleanupCounts, string>;
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(error instanceof ConfigError ? error.message : error);
+    console.error(settingToChange(error) ?? error);
     process.exit(1);
   },
 );

@@ -27,6 +27,8 @@ describe('configuration', () => {
     expect(config.auth).toMatchObject({ codeLength: 6, codeTtlSeconds: 900, resendCooldownSeconds: 60, maxFailedAttempts: 5 });
     expect(config.auth.sessionIdleTimeoutSeconds).toBe(30 * 86_400);
     expect(config.auth.sessionAbsoluteTimeoutSeconds).toBe(90 * 86_400);
+    expect(config.database.preparedStatements).toBe(true);
+    expect(config.auth.auditRetentionDays).toBe(365);
   });
 
   it('makes a development secret once and keeps it in DATA_DIR', () => {
@@ -65,6 +67,8 @@ describe('configuration', () => {
     expectError({ ...production, AUTH_CODE_TTL_SECONDS: '-5' }, 'AUTH_CODE_TTL_SECONDS');
     expectError({ ...production, NODE_ENV: 'staging' }, 'NODE_ENV');
     expectError({ ...production, SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, 'SESSION_ABSOLUTE_TIMEOUT_SECONDS');
+    expectError({ ...production, DATABASE_PREPARED_STATEMENTS: 'off' }, 'DATABASE_PREPARED_STATEMENTS');
+    expectError({ ...production, AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS');
   });
 
   it('caps AUTH_CODE_TTL_SECONDS at an hour', () => {

@@ -44,6 +44,7 @@ const envSchema = z.object({
   APP_NAME: z.string().min(1).max(100).default('Acme'),
   DATABASE_URL: optional,
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(100).default(10),
+  DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   DATA_DIR: optional,
   AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   AUTH_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(6),
@@ -54,6 +55,7 @@ const envSchema = z.object({
   AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default('true'),
   SIGNUP: z.enum(['invite', 'open']).default('invite'),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
   AUTH_LIMIT_CODES_PER_EMAIL: limitRule('5/1h'),
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL: limitRule('10/1h'),
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY: limitRule('20/1d'),
@@ -91,7 +93,8 @@ export interface Config {
   port: number;
   appUrl: URL;
   appName: string;
-  database: { url: string | undefined; poolSize: number; dataDir: string };
+  /** preparedStatements: false behind a transaction-mode pooler that cannot keep them. */
+  database: { url: string | undefined; poolSize: number; preparedStatements: boolean; dataDir: string };
   auth: {
     secret: string;
     codeLength: number;
@@ -104,6 +107,8 @@ export interface Config {
     signup: 'invite' | 'open';
     /** Invited users who never sign in are deleted this many days after the invitation. */
     inviteTtlDays: number;
+    /** Audit events older than this many days are deleted by the hourly cleanup. */
+    auditRetentionDays: number;
     limits: AuthOptions['limits'];
   };
   /** Postmark settings, or null to print emails to the console (never in production). */
@@ -180,7 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     appUrl,
     appName: e.APP_NAME,
-    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, dataDir },
+    database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true', dataDir },
     auth: {
       secret,
       codeLength: e.AUTH_CODE_LENGTH,
@@ -192,6 +197,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       revealUnregistered: e.AUTH_REVEAL_UNREGISTERED === 'true',
       signup: e.SIGNUP,
       inviteTtlDays: e.INVITE_TTL_DAYS,
+      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
       limits: {
         codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,
         wrongCodesPerEmail: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL,

@@ -1,4 +1,4 @@
-import { cleanUp, type CleanupResult } from '@app/auth';
+import { cleanUp, type CleanupResult, type RetentionPolicy } from '@app/auth';
 import type { Database } from '@app/db';
 import type { Logger } from './logger';
 
@@ -19,18 +19,18 @@ const HOUR_MS = 3_600_000;
 export function startHousekeepingJob(input: {
   db: Database;
   now: () => Date;
-  inviteTtlDays: number;
+  retention: RetentionPolicy;
   log: Logger;
   intervalMs?: number;
   firstRunDelayMs?: number;
 }): HousekeepingJob {
-  const { db, now, inviteTtlDays, log, intervalMs = HOUR_MS, firstRunDelayMs = 30_000 } = input;
+  const { db, now, retention, log, intervalMs = HOUR_MS, firstRunDelayMs = 30_000 } = input;
   let running: Promise<CleanupResult | null> | null = null;
   let stopped = false;
 
   const run = async (): Promise<CleanupResult | null> => {
     try {
-      const result = await cleanUp(db, { now: now(), inviteTtlDays });
+      const result = await cleanUp(db, { now: now(), ...retention });
       if (result.ran) log.info('housekeeping removed expired rows', { ...result.removed });
       else log.info('housekeeping skipped: another instance is running it');
       return result;

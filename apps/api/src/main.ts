@@ -1,5 +1,6 @@
-import { ConfigError, loadConfig } from './config';
+import { loadConfig } from './config';
 import { createLogger, type Logger } from './logger';
+import { settingToChange } from './operator-error';
 import { startServer } from './server';
 
 let log: Logger | null = null;
@@ -26,8 +27,9 @@ try {
     });
   }
 } catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
+  const setting = settingToChange(error);
+  if (setting) {
+    process.stderr.write(`${setting}\n`);
   } else if (log) {
     log.error('start-up failed', { error: error instanceof Error ? error.stack : String(error) });
   } else {

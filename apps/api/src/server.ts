@@ -41,7 +41,8 @@ export async function startServer(
     ...(overrides.delivery ? { options: { ...defaultDeliveryOptions, ...overrides.delivery } } : {}),
   });
   services.emailQueued = worker.kick;
-  const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, inviteTtlDays: config.auth.inviteTtlDays, log });
+  const { inviteTtlDays, auditRetentionDays } = config.auth;
+  const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, retention: { inviteTtlDays, auditRetentionDays }, log });
 
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {

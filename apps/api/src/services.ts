@@ -60,9 +60,7 @@ export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer;
 }
 
 export async function createServices(config: Config, log: Logger, overrides: { db?: Database; now?: () => Date } = {}): Promise<Services> {
-  const db =
-    overrides.db ??
-    (await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize }));
+  const db = overrides.db ?? (await createDatabase(config.database));
   const { mailer, devMailbox } = mailerFromConfig(config, log);
   const deps = authDepsFromConfig(config, log, overrides.now);
   return {

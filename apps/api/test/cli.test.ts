@@ -72,12 +72,15 @@ describe('pnpm cli', { timeout: 120_000 }, () => {
     await onDatabase(async (db) => {
       await db.insertInto('rate_limits').values([{ key: 'old', tat: new Date('2020-01-01T00:00:00Z') }, { key: 'live', tat: new Date('2999-01-01T00:00:00Z') }]).execute();
       await db.insertInto('users').values({ email: 'stale@example.com', role: 'user', created_at: new Date('2020-01-01T00:00:00Z') }).execute();
+      const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000);
+      await db.insertInto('audit_events').values([daysAgo(12), daysAgo(8)].map((at) => ({ type: 'sign_in_succeeded', created_at: at }))).execute();
     });
-    const result = cli({}, 'cleanup');
+    const result = cli({ AUDIT_RETENTION_DAYS: '10' }, 'cleanup');
     expect(result.code).toBe(0);
     expect(result.out).toContain('removed 1 idle rate-limit rows');
     expect(result.out).toContain('removed 1 expired invitations');
     expect(result.out).toContain('removed 0 expired sessions');
+    expect(result.out).toContain('removed 1 audit events older than AUDIT_RETENTION_DAYS');
   });
 
   it('refuses a bad command at once, with the reason and the usage, without opening the database', () => {
@@ -91,7 +94,7 @@ describe('pnpm cli', { timeout: 120_000 }, () => {
 
   it('reverts the latest migration', () => {
     cli({}, 'migrate');
-    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_12_01_0001_refusal_counts') });
-    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_12_01_0001_refusal_counts') });
+    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_12_02_0003_cleanup_indexes') });
+    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_12_02_0003_cleanup_indexes') });
   });
 });

@@ -35,13 +35,14 @@ describe('the housekeeping job', () => {
     const options = { ...defaultAuthOptions, secret: 'test-secret-0123456789abcdef0123456789', appName: 'Acme', appUrl: 'http://app.test' };
     const deps = createAuthDeps(options, { now: () => new Date('2026-01-01T00:00:00Z') });
     await createSession(t.db, deps, user.id, { ip: null, userAgent: null }); // expired long before `now`
+    await t.db.insertInto('audit_events').values({ type: 'sign_in_succeeded', ip: '198.51.100.7', created_at: new Date('2026-01-01T00:00:00Z') }).execute();
 
     const { log, lines } = recordingLogger();
-    const job = startHousekeepingJob({ db: t.db, now: () => now, inviteTtlDays: 30, log, firstRunDelayMs: 10, intervalMs: 40 });
+    const job = startHousekeepingJob({ db: t.db, now: () => now, retention: { inviteTtlDays: 30, auditRetentionDays: 30 }, log, firstRunDelayMs: 10, intervalMs: 40 });
     await until(() => lines.filter((l) => l.message === 'housekeeping removed expired rows').length >= 2);
     await job.stop();
     const runs = lines.filter((l) => l.message === 'housekeeping removed expired rows');
-    expect(runs[0]!.fields).toEqual({ codes: 0, attempts: 0, sessions: 1, outbox: 0, rateLimits: 0, invitedUsers: 1 });
+    expect(runs[0]!.fields).toEqual({ codes: 0, attempts: 0, sessions: 1, outbox: 0, rateLimits: 0, invitedUsers: 1, auditEvents: 1 });
     expect(runs[1]!.fields).toMatchObject({ sessions: 0, invitedUsers: 0 });
 
     const count = lines.length;
@@ -52,7 +53,7 @@ describe('the housekeeping job', () => {
   it('logs a failed run instead of crashing the server', async () => {
     const { log, lines } = recordingLogger();
     const broken = { transaction: () => ({ execute: () => Promise.reject(new Error('connect ECONNREFUSED')) }) } as unknown as Database;
-    const job = startHousekeepingJob({ db: broken, now: () => new Date(), inviteTtlDays: 30, log, firstRunDelayMs: 60_000 });
+    const job = startHousekeepingJob({ db: broken, now: () => new Date(), retention: { inviteTtlDays: 30, auditRetentionDays: 365 }, log, firstRunDelayMs: 60_000 });
     expect(await job.runNow()).toBeNull();
     expect(lines.map(({ message, fields }) => ({ message, fields }))).toEqual([{ message: 'housekeeping failed', fields: { error: 'connect ECONNREFUSED' } }]);
     await job.stop();
@@ -60,7 +61,7 @@ describe('the housekeeping job', () => {
 
   it.skipIf(!process.env.DATABASE_URL)('skips a round while another instance holds the lock', async () => {
     const { log, lines } = recordingLogger();
-    const job = startHousekeepingJob({ db: t.db, now: () => new Date(), inviteTtlDays: 30, log, firstRunDelayMs: 60_000 });
+    const job = startHousekeepingJob({ db: t.db, now: () => new Date(), retention: { inviteTtlDays: 30, auditRetentionDays: 365 }, log, firstRunDelayMs: 60_000 });
     await t.db.transaction().execute(async (trx) => {
       await sql`select pg_advisory_xact_lock(7412002::bigint)`.execute(trx);
       expect(await job.runNow()).toEqual({ ran: false });

@@ -16,8 +16,8 @@ export interface SignInsResult {
   p50Ms: number;
   p99Ms: number;
   firstError: string | null;
-  /** CPU per completed sign-in: the API process, the Postgres backends, this process (clients and mail catcher). */
-  cpuMicrosPerSignIn: { api: number | null; postgres: number | null; bench: number };
+  /** CPU per completed sign-in: the API process, the Postgres backends, this process (clients and mail catcher), the pooler if any. */
+  cpuMicrosPerSignIn: { api: number | null; postgres: number | null; bench: number; pooler?: number | null };
   /** Transactions Postgres committed per sign-in under this load (autocommitted statements count one each). */
   commitsPerSignIn: number | null;
   /** Emails per request the mail catcher received: how many emails one delivery pass carried under this load. */
@@ -37,6 +37,10 @@ export interface SignInsOptions {
   databaseUrl: string | undefined;
   /** Extra node flags for the API process (e.g. --cpu-prof). */
   nodeArgs?: string[];
+  /** More environment for the API process (e.g. a DATABASE_URL through a pooler). */
+  env?: Record<string, string>;
+  /** A connection pooler's process, to charge its CPU per sign-in too. */
+  poolerPid?: number;
 }
 
 const TIMEZONE = 'Europe/Berlin';
@@ -48,7 +52,7 @@ const TIMEZONE = 'Europe/Berlin';
  */
 export async function benchSignIns(options: SignInsOptions): Promise<SignInsResult> {
   const server = await startApi(options.setup, {
-    env: { DATABASE_POOL_SIZE: String(options.poolSize) },
+    env: { DATABASE_POOL_SIZE: String(options.poolSize), ...options.env },
     ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}),
   });
   // Each client signs in from an address of its own (127.0.0.2, .3, …), as people do: one shared
@@ -62,6 +66,7 @@ export async function benchSignIns(options: SignInsOptions): Promise<SignInsResu
     const database = options.databaseUrl ? new URL(options.databaseUrl).pathname.slice(1) : '';
     await run(clients, options, options.warmupSeconds);
     const apiBefore = processCpuMs(server.pid);
+    const poolerBefore = options.poolerPid ? processCpuMs(options.poolerPid) : null;
     const pgBefore = monitor ? await postgresCpuMs(monitor, database) : null;
     const commitsBefore = monitor ? await commits(monitor, database) : null;
     const mailBefore = { received: options.mail.received, requests: options.mail.requests };
@@ -70,6 +75,7 @@ export async function benchSignIns(options: SignInsOptions): Promise<SignInsResu
     const bench = process.cpuUsage(benchBefore);
     const mailRequests = options.mail.requests - mailBefore.requests;
     const apiAfter = processCpuMs(server.pid);
+    const poolerAfter = options.poolerPid ? processCpuMs(options.poolerPid) : null;
     const pgMs = monitor ? postgresCpuDelta(pgBefore, await postgresCpuMs(monitor, database)) : null;
     const commitsAfter = monitor ? await commits(monitor, database) : null;
     const perSignIn = (ms: number | null) => (ms === null || measured.latencies.length === 0 ? null : round((ms * 1000) / measured.latencies.length, 0));
@@ -87,6 +93,7 @@ export async function benchSignIns(options: SignInsOptions): Promise<SignInsResu
         api: perSignIn(apiBefore === null || apiAfter === null ? null : apiAfter - apiBefore),
         postgres: perSignIn(pgMs),
         bench: perSignIn((bench.user + bench.system) / 1000) ?? 0,
+        ...(options.poolerPid ? { pooler: perSignIn(poolerBefore === null || poolerAfter === null ? null : poolerAfter - poolerBefore) } : {}),
       },
       commitsPerSignIn:
         commitsBefore === null || commitsAfter === null || measured.latencies.length === 0

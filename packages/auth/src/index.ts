@@ -68,5 +68,5 @@ export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/li
 export { listUserSessions, revokeUserSessions } from './admin/user-sessions';
 export type { UserOverview } from './admin/user-overview';
 export { invitationEmail } from './emails/invitation-email';
-export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult } from './housekeeping/cleanup';
+export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult, type RetentionPolicy } from './housekeeping/cleanup';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';

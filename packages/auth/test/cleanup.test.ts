@@ -12,7 +12,7 @@ beforeEach(async () => {
   deps = suite.deps;
 });
 
-const run = () => cleanUp(suite.db, { now: deps.now(), inviteTtlDays: 30 });
+const run = () => cleanUp(suite.db, { now: deps.now(), inviteTtlDays: 30, auditRetentionDays: 365 });
 const count = async (table: 'users' | 'sign_in_attempts' | 'sign_in_codes' | 'sessions' | 'email_outbox' | 'rate_limits') =>
   Number((await suite.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
 
@@ -65,6 +65,7 @@ describe('cleanup', () => {
         outbox: 3, // sent/failed/expired older than 7 days
         rateLimits: 3, // sam's day-0 cooldown, hourly and inbox rows (the network row was used again on day 2)
         invitedUsers: 0, // sam2 was invited only two days ago
+        auditEvents: 0, // every audit row is days old; they are kept a year
       },
     });
     expect(await suite.db.selectFrom('sessions').select('id').execute()).toEqual([{ id: longSession.session.id }]);
@@ -85,7 +86,7 @@ describe('cleanup', () => {
     ]);
 
     // Run again at once: nothing more to do.
-    expect(await run()).toEqual({ ran: true, removed: { codes: 0, attempts: 0, sessions: 0, outbox: 0, rateLimits: 0, invitedUsers: 0 } });
+    expect(await run()).toEqual({ ran: true, removed: { codes: 0, attempts: 0, sessions: 0, outbox: 0, rateLimits: 0, invitedUsers: 0, auditEvents: 0 } });
   });
 
   it('deletes invitations nobody accepted within INVITE_TTL_DAYS, with an audit row each', async () => {
@@ -118,6 +119,23 @@ describe('cleanup', () => {
     expect(await run()).toMatchObject({ removed: { invitedUsers: 0 } });
     await activeUser('other-admin@example.com', 'admin');
     expect(await run()).toMatchObject({ removed: { invitedUsers: 1 } });
+  });
+
+  it('deletes audit events older than AUDIT_RETENTION_DAYS, in batches', async () => {
+    const ages = [400, 400, 400, 380, 370, 366, 366, 365, 10, 0];
+    await suite.db
+      .insertInto('audit_events')
+      .values(ages.map((age) => ({ type: 'sign_in_succeeded', email: `${age}@example.com`, ip: meta.ip, created_at: addSeconds(deps.now(), -age * DAY) })))
+      .execute();
+    // Batches of 3: only a loop of several transactions removes all seven.
+    const result = await cleanUp(suite.db, { now: deps.now(), inviteTtlDays: 30, auditRetentionDays: 365, auditBatchSize: 3 });
+    expect(result).toMatchObject({ ran: true, removed: { auditEvents: 7 } });
+    // Exactly AUDIT_RETENTION_DAYS old is not yet past.
+    expect((await suite.db.selectFrom('audit_events').select('email').orderBy('id').execute()).map((r) => r.email)).toEqual([
+      '365@example.com',
+      '10@example.com',
+      '0@example.com',
+    ]);
   });
 
   it('counts the boundary: a session expiring exactly now is left for the next run', async () => {

@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { Kysely, type LogConfig, PostgresDialect, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
+import { TransactionLockedMigrationsAdapter } from './migrate';
 import { PGliteDialect } from './pglite-dialect';
-import { isStalePreparedStatement, StatementNames } from './prepared-statements';
+import { isPreparedStatementConflict, isStalePreparedStatement, PreparedStatementsUnsupportedError, StatementNames } from './prepared-statements';
 import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
@@ -16,6 +17,8 @@ export interface DatabaseOptions {
   loadDataDir?: Blob | undefined;
   /** Connections in the pg pool. */
   poolSize?: number | undefined;
+  /** Run repeated statements as named prepared statements (default); false for a transaction-mode pooler without support for them. */
+  preparedStatements?: boolean | undefined;
   /** Kysely's query log: called for every statement run (the benchmark counts them with it). */
   log?: LogConfig | undefined;
   /** Give up connecting (or waiting for a free pooled connection) after this long; default 3 s. */
@@ -45,7 +48,7 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
     pool.on('error', () => {});
     pool.on('connect', (client) => client.on('error', () => {}));
     return new Kysely<DB>({
-      dialect: new PostgresDialect({ pool: discardingBrokenConnections(pool, new StatementNames()) }),
+      dialect: new PooledPostgresDialect({ pool: discardingBrokenConnections(pool, options.preparedStatements === false ? null : new StatementNames()) }),
       ...(options.log ? { log: options.log } : {}),
     });
   }
@@ -60,22 +63,33 @@ export async function createDatabase(options: DatabaseOptions): Promise<Database
   return new Kysely<DB>({ dialect: new PGliteDialect(pglite), ...(options.log ? { log: options.log } : {}) });
 }
 
+/** Postgres through `pg`, with migrations locked inside their transaction (see migrate.ts). */
+class PooledPostgresDialect extends PostgresDialect {
+  override createAdapter() {
+    return new TransactionLockedMigrationsAdapter();
+  }
+}
+
 /**
  * Hands out pooled clients that are destroyed instead of reused once a query on them found the
  * server unreachable: a client whose query timed out still waits for that answer, and would stall
  * every later query given to it until the operating system gives up on the socket.
  */
-function discardingBrokenConnections(pool: pg.Pool, statementNames: StatementNames): PostgresPool {
+function discardingBrokenConnections(pool: pg.Pool, statementNames: StatementNames | null): PostgresPool {
   return {
     async connect(): Promise<PostgresPoolClient> {
       const client = await pool.connect();
       let broken = false;
       // Kysely calls only query(sql, parameters) here: no cursor is configured, so no streaming.
       const query = (sql: string, parameters: ReadonlyArray<unknown>) => {
-        const name = statementNames.nameFor(sql);
+        const name = statementNames?.nameFor(sql);
         return client.query({ text: sql, values: [...parameters], ...(name ? { name } : {}) }).catch((error: unknown) => {
           // A connection whose prepared statements went stale is replaced; the next one prepares afresh.
           if (isDatabaseUnavailable(error) || isStalePreparedStatement(error)) broken = true;
+          if (isPreparedStatementConflict(error)) {
+            broken = true;
+            throw new PreparedStatementsUnsupportedError(error);
+          }
           throw error;
         });
       };

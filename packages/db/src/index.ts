@@ -1,3 +1,4 @@
 export { createDatabase, isDatabaseUnavailable, type Database, type DatabaseOptions } from './database';
 export { migrateDown, migrateToLatest } from './migrate';
+export { PreparedStatementsUnsupportedError } from './prepared-statements';
 export type * from './schema';

@@ -5,11 +5,11 @@ import {
   type Dialect,
   type Driver,
   type Kysely,
-  PostgresAdapter,
   PostgresIntrospector,
   PostgresQueryCompiler,
   type QueryResult,
 } from 'kysely';
+import { TransactionLockedMigrationsAdapter } from './migrate';
 
 /**
  * Kysely dialect for an embedded PGlite database. PGlite is one connection, so connections are
@@ -18,7 +18,7 @@ import {
 export class PGliteDialect implements Dialect {
   constructor(private readonly pglite: PGlite) {}
   createAdapter() {
-    return new PostgresAdapter();
+    return new TransactionLockedMigrationsAdapter();
   }
   createDriver(): Driver {
     return new PGliteDriver(this.pglite);

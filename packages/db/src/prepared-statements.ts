@@ -37,3 +37,27 @@ export function isStalePreparedStatement(error: unknown): boolean {
   const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
   return code === '0A000' && typeof message === 'string' && message.includes('cached plan must not change result type');
 }
+
+/**
+ * Postgres's answer when a statement name is already taken, or missing, on the server connection:
+ * a transaction-mode pooler hands server connections to other clients between transactions, so
+ * the names one process prepared turn up under another (PgBouncer before 1.21, or without
+ * `max_prepared_statements`).
+ */
+export function isPreparedStatementConflict(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return (code === '42P05' || code === '26000') && typeof message === 'string' && /^prepared statement ".*" (already exists|does not exist)$/.test(message);
+}
+
+/** Thrown instead of the pooler's error, so operators read what to change rather than a stack. */
+export class PreparedStatementsUnsupportedError extends Error {
+  constructor(cause: unknown) {
+    super(
+      `Postgres answered "${(cause as Error).message}": a connection pooler in transaction mode (such as PgBouncer ` +
+        'before 1.21, or without max_prepared_statements) hands each transaction a different server connection, so ' +
+        'prepared statements cannot be kept. Set DATABASE_PREPARED_STATEMENTS=false to run every statement unnamed.',
+      { cause },
+    );
+    this.name = 'PreparedStatementsUnsupportedError';
+  }
+}

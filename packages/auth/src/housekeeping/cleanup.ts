@@ -6,6 +6,9 @@ import { addSeconds } from '../options';
 const DAY = 86_400;
 /** Any bigint; only cleanup takes it (the first-admin bootstrap uses 7_412_001). */
 const CLEANUP_LOCK = 7_412_002;
+/** Audit rows deleted per transaction, and transactions per run (the next run goes on where it stopped). */
+const AUDIT_BATCH = 5_000;
+const MAX_AUDIT_BATCHES = 200;
 
 /*
  * What counts as "past", and why:
@@ -18,6 +21,8 @@ const CLEANUP_LOCK = 7_412_002;
  *   rate limits   tat < now: a key whose theoretical arrival time has passed limits nothing.
  *   invitations   invited, never signed in, created more than INVITE_TTL_DAYS ago; an invited
  *                 admin is kept while no active admin exists, so the product keeps a way in.
+ *   audit events  created more than AUDIT_RETENTION_DAYS ago: they hold IP addresses and user
+ *                 agents (personal data), kept only as long as the operator says.
  * A row is counted once, under the first kind that removed it (an invitation's attempts go with it).
  */
 export interface CleanupCounts {
@@ -27,24 +32,33 @@ export interface CleanupCounts {
   outbox: number;
   rateLimits: number;
   invitedUsers: number;
+  auditEvents: number;
 }
 
 export type CleanupResult = { ran: true; removed: CleanupCounts } | { ran: false };
 
-export interface CleanupInput {
-  now: Date;
+/** How long rows that are not otherwise expired are kept. */
+export interface RetentionPolicy {
   inviteTtlDays: number;
+  auditRetentionDays: number;
+}
+
+export interface CleanupInput extends RetentionPolicy {
+  now: Date;
+  /** Audit rows per transaction (tests make it small). */
+  auditBatchSize?: number;
 }
 
 /**
- * Deletes what has expired, in one transaction. Runs only if no other process is cleaning up
- * (a transaction-level advisory lock: it works on one PGlite connection and across Postgres clients);
- * otherwise returns `{ ran: false }` at once.
+ * Deletes what has expired in one transaction, then old audit events in batches of their own
+ * transactions, so a large backlog never holds long locks. Runs only if no other process is cleaning
+ * up (a transaction-level advisory lock, taken again by every batch: it works on one PGlite
+ * connection, across Postgres clients and through a transaction-mode pooler); otherwise returns
+ * `{ ran: false }` at once.
  */
 export async function cleanUp(db: Database, input: CleanupInput): Promise<CleanupResult> {
-  return db.transaction().execute(async (trx): Promise<CleanupResult> => {
-    const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CLEANUP_LOCK}::bigint) as locked`.execute(trx);
-    if (!rows[0]?.locked) return { ran: false };
+  const expired = await db.transaction().execute(async (trx) => {
+    if (!(await takeCleanupLock(trx))) return null;
     const { now } = input;
     // Users first, as admin changes lock them first too: cleanup and an admin removing the same
     // user then queue on the user row instead of each holding rows the other needs.
@@ -59,17 +73,39 @@ export async function cleanUp(db: Database, input: CleanupInput): Promise<Cleanu
       .executeTakeFirst();
     const rateLimits = await trx.deleteFrom('rate_limits').where('tat', '<', now).executeTakeFirst();
     return {
-      ran: true,
-      removed: {
-        codes: Number(codes.numDeletedRows),
-        attempts: Number(attempts.numDeletedRows),
-        sessions: Number(sessions.numDeletedRows),
-        outbox: Number(outbox.numDeletedRows),
-        rateLimits: Number(rateLimits.numDeletedRows),
-        invitedUsers,
-      },
+      codes: Number(codes.numDeletedRows),
+      attempts: Number(attempts.numDeletedRows),
+      sessions: Number(sessions.numDeletedRows),
+      outbox: Number(outbox.numDeletedRows),
+      rateLimits: Number(rateLimits.numDeletedRows),
+      invitedUsers,
     };
   });
+  if (!expired) return { ran: false };
+  return { ran: true, removed: { ...expired, auditEvents: await removeOldAuditEvents(db, input) } };
+}
+
+async function takeCleanupLock(trx: Transaction<DB>): Promise<boolean> {
+  const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(${CLEANUP_LOCK}::bigint) as locked`.execute(trx);
+  return rows[0]?.locked ?? false;
+}
+
+/** Stops early when another process holds the lock: it is cleaning up and will take the rest. */
+async function removeOldAuditEvents(db: Database, { now, auditRetentionDays, auditBatchSize = AUDIT_BATCH }: CleanupInput): Promise<number> {
+  const cutoff = addSeconds(now, -auditRetentionDays * DAY);
+  let removed = 0;
+  for (let batch = 0; batch < MAX_AUDIT_BATCHES; batch++) {
+    const deleted = await db.transaction().execute(async (trx) => {
+      if (!(await takeCleanupLock(trx))) return 0;
+      const oldest = trx.selectFrom('audit_events').select('id').where('created_at', '<', cutoff).orderBy('created_at').limit(auditBatchSize);
+      // `= any(array(…))`, not `in (…)`: with `in`, Postgres joins the batch against a full scan of the table.
+      const result = await trx.deleteFrom('audit_events').where(sql<boolean>`id = any(array(${oldest}))`).executeTakeFirst();
+      return Number(result.numDeletedRows);
+    });
+    removed += deleted;
+    if (deleted < auditBatchSize) break;
+  }
+  return removed;
 }
 
 async function removeExpiredInvitations(trx: Transaction<DB>, { now, inviteTtlDays }: CleanupInput): Promise<number> {
