@@ -3,7 +3,7 @@ import { createDatabase, type Database } from '@app/db';
 import type { TestDatabase } from '@app/db/testing';
 import { type CompiledQuery, sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { addUser, cleanUp, listAudit } from '../src/index';
+import { addUser, cleanUp, listAudit, type ListAuditInput } from '../src/index';
 import { encodeCursor } from '../src/pagination/cursor';
 import { useTestDatabase } from './helpers';
 
@@ -76,7 +76,7 @@ describe.skipIf(template.kind !== 'postgres')('the audit log at 200,000 rows (ne
       'type, first page': { type: 'sign_in_failed' },
       'type, deep page': { type: 'sign_in_failed', cursor: deep },
       'one person, deep page': { userId: users[3]!, cursor: deep },
-    };
+    } satisfies Record<string, ListAuditInput>;
     const timings: string[] = [];
     for (const [name, input] of Object.entries(cases)) {
       const { queries, ms } = await measure(async () => {
