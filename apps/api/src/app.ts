@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createContext } from './context';
-import { ReasonError, reasonErrorOf, reasonOf } from './errors';
+import { errorBody, ReasonError, reasonErrorOf, reasonOf } from './errors';
 import { csrfGuard } from './http/csrf';
 import { trpcHandler } from './http/trpc-handler';
 import { metricsEndpoint } from './observability/metrics-endpoint';
@@ -100,16 +100,14 @@ export function createApp(services: Services): express.Express {
   }
 
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: { message: 'Not found.', data: { httpStatus: 404, reason: 'not_found' } } });
+    res.status(404).json(errorBody('not_found'));
   });
   // Malformed requests that fail before a handler (e.g. bad URL encoding) get a 4xx, never a stack.
   app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: unknown }).status;
     const httpStatus = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
     if (httpStatus === 500) req.log.error({ error: error instanceof Error ? error.stack : String(error) }, 'request failed');
-    res.status(httpStatus).json({
-      error: { message: httpStatus === 500 ? 'Internal error.' : 'Bad request.', data: { httpStatus, reason: httpStatus === 500 ? 'internal' : 'bad_request' } },
-    });
+    res.status(httpStatus).json(errorBody(httpStatus === 500 ? 'internal' : 'bad_request', httpStatus));
   });
   return app;
 }

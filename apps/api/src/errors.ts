@@ -1,6 +1,7 @@
 import { DOMAIN_REASONS, type DomainReason, type Failure } from '@app/auth';
 import { TRPCError } from '@trpc/server';
-import type { TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
+import { getHTTPStatusCodeFromError } from '@trpc/server/http';
+import { TRPC_ERROR_CODES_BY_KEY, type TRPC_ERROR_CODE_KEY } from '@trpc/server/rpc';
 
 /** Reasons only the transport gives: a refused cross-site request, the database away, a crash. */
 export const TRANSPORT_REASONS = ['csrf_rejected', 'unavailable', 'internal'] as const;
@@ -65,6 +66,20 @@ export class ReasonError extends TRPCError {
   static from(failure: Pick<Failure, 'reason' | 'retryAfterSeconds' | 'detail'>): ReasonError {
     return new ReasonError(failure.reason, failure.retryAfterSeconds, failure.detail);
   }
+}
+
+/**
+ * The body of a refusal made outside tRPC (the CSRF guard, an unknown path, the HTTP parser,
+ * /metrics), in the shape tRPC gives its own errors, so a client reads every refusal one way.
+ * `httpStatus` overrides the reason's status where the transport is more precise (431, 408).
+ */
+export function errorBody(reason: Reason, httpStatus = httpStatusOf(reason)) {
+  const code = codeForReason[reason];
+  return { error: { message: messageForReason[reason], code: TRPC_ERROR_CODES_BY_KEY[code], data: { code, httpStatus, reason } } };
+}
+
+export function httpStatusOf(reason: Reason): number {
+  return getHTTPStatusCodeFromError(new TRPCError({ code: codeForReason[reason] }));
 }
 
 /** The ReasonError behind a tRPC error (thrown as is, or wrapped by tRPC as its cause), if any. */

@@ -1,5 +1,6 @@
 import { type Server, STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { errorBody } from '../errors';
 
 /**
  * Requests Node's HTTP parser refuses (not HTTP, bad framing, headers or URL too large) never reach
@@ -13,7 +14,7 @@ export function answerClientErrors(server: Server): void {
       return;
     }
     const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-    const body = JSON.stringify({ error: { message: 'Bad request.', data: { httpStatus: status, reason: 'bad_request' } } });
+    const body = JSON.stringify(errorBody('bad_request', status));
     socket.end(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
     );

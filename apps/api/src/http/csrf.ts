@@ -1,4 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
+import { errorBody } from '../errors';
 
 /**
  * Refuses state-changing requests that a browser could send cross-site: a POST must be JSON
@@ -9,13 +10,10 @@ export function csrfGuard(appOrigin: string, onRefused: (req: Request) => void) 
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (isSameOriginJson(req, appOrigin)) return next();
     onRefused(req);
-    const error = {
-      message: 'Cross-site request refused.',
-      code: -32003,
-      data: { code: 'FORBIDDEN', httpStatus: 403, reason: 'csrf_rejected' },
-    };
+    const body = errorBody('csrf_rejected');
+    // A batch gets one error per call its path names, as tRPC would answer it.
     const calls = req.query.batch === '1' ? Math.max(1, Math.min(req.path.split(',').length, 50)) : 0;
-    res.status(403).json(calls ? Array.from({ length: calls }, () => ({ error })) : { error });
+    res.status(body.error.data.httpStatus).json(calls ? Array.from({ length: calls }, () => body) : body);
   };
 }
 

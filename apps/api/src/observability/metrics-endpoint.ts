@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import type { Registry } from 'prom-client';
+import { errorBody } from '../errors';
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 
@@ -15,7 +16,7 @@ export function metricsEndpoint(registry: Registry, token: string): RequestHandl
     const given = req.headers.authorization;
     if (given === undefined || !timingSafeEqual(digest(given), expected)) {
       res.setHeader('www-authenticate', 'Bearer');
-      res.status(401).json({ error: { message: 'You need to sign in.', data: { httpStatus: 401, reason: 'unauthenticated' } } });
+      res.status(401).json(errorBody('unauthenticated'));
       return;
     }
     try {
@@ -26,7 +27,7 @@ export function metricsEndpoint(registry: Registry, token: string): RequestHandl
     } catch (error) {
       // The outbox gauges read the database; while it is down the scrape fails like /readyz does.
       req.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'metrics scrape failed');
-      res.status(503).json({ error: { message: 'The service is temporarily unavailable.', data: { httpStatus: 503, reason: 'unavailable' } } });
+      res.status(503).json(errorBody('unavailable'));
     }
   };
 }
