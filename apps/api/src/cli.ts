@@ -17,8 +17,7 @@ async function main(args: string[]): Promise<number> {
   const config = loadConfig();
   const db = await createDatabase({ ...config.database, poolSize: 1 });
   try {
-    const { inviteTtlDays, auditRetentionDays } = config.auth;
-    return await run(parsed.command, db, { inviteTtlDays, auditRetentionDays });
+    return await run(parsed.command, db, config.retention);
   } finally {
     await db.destroy();
   }

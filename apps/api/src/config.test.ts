@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultAuthOptions } from '@app/auth';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config';
 
@@ -24,11 +25,13 @@ describe('configuration', () => {
     expect(config).toMatchObject({ env: 'development', port: 3000, postmark: null, adminEmail: 'admin@example.com' });
     expect(config.database).toMatchObject({ url: undefined, dataDir });
     expect(config.appUrl.origin).toBe('http://localhost:5173');
-    expect(config.auth).toMatchObject({ codeLength: 6, codeTtlSeconds: 900, resendCooldownSeconds: 60, maxFailedAttempts: 5 });
-    expect(config.auth.sessionIdleTimeoutSeconds).toBe(30 * 86_400);
-    expect(config.auth.sessionAbsoluteTimeoutSeconds).toBe(90 * 86_400);
+    expect(config.auth.code).toMatchObject({ length: 6, ttlSeconds: 900, resendCooldownSeconds: 60, maxFailedAttempts: 5 });
+    expect(config.auth.session.idleTimeoutSeconds).toBe(30 * 86_400);
+    expect(config.auth.session.absoluteTimeoutSeconds).toBe(90 * 86_400);
     expect(config.database.preparedStatements).toBe(true);
-    expect(config.auth.auditRetentionDays).toBe(365);
+    expect(config.retention.auditRetentionDays).toBe(365);
+    // Unset, every auth option is the auth package's default: one source, no remapping.
+    expect(config.auth).toEqual({ ...defaultAuthOptions, secret: expect.any(String), appName: 'Acme', appUrl: 'http://localhost:5173' });
   });
 
   it('makes a development secret once and keeps it in DATA_DIR', () => {
@@ -72,7 +75,7 @@ describe('configuration', () => {
   });
 
   it('caps AUTH_CODE_TTL_SECONDS at an hour', () => {
-    expect(loadConfig({ ...production, AUTH_CODE_TTL_SECONDS: '3600' }).auth.codeTtlSeconds).toBe(3600);
+    expect(loadConfig({ ...production, AUTH_CODE_TTL_SECONDS: '3600' }).auth.code.ttlSeconds).toBe(3600);
     expectError({ ...production, AUTH_CODE_TTL_SECONDS: '3601' }, 'AUTH_CODE_TTL_SECONDS');
   });
 

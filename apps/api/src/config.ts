@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type AuthOptions, parseEmail } from '@app/auth';
+import { type AuthOptions, defaultAuthOptions as defaults, type LimitRule, parseEmail } from '@app/auth';
 import { z } from 'zod';
 import { isLoopbackHostname } from './http/loopback';
 
@@ -19,11 +19,17 @@ const flag = z.enum(['true', 'false']).default('false');
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
+/** A rule as it is written in the environment: `5/1h` for 5 per 3600 s. */
+function ruleText({ limit, windowSeconds }: LimitRule): string {
+  const [unit, size] = Object.entries(UNIT_SECONDS).findLast(([, size]) => windowSeconds % size === 0) ?? ['s', 1];
+  return `${limit}/${windowSeconds / size}${unit}`;
+}
+
 /** A limit written as `COUNT/WINDOW`, e.g. `5/1h`, `60/10m`, `1/60s`. */
-function limitRule(fallback: string) {
+function limitRule(fallback: LimitRule) {
   return z
     .string()
-    .default(fallback)
+    .default(ruleText(fallback))
     .transform((value, ctx) => {
       const match = /^\s*(\d+)\s*\/\s*(\d+)\s*([smhd])\s*$/.exec(value);
       const limit = Number(match?.[1]);
@@ -47,24 +53,25 @@ const envSchema = z.object({
   DATABASE_PREPARED_STATEMENTS: z.enum(['true', 'false']).default('true'),
   DATA_DIR: optional,
   AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
-  AUTH_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(6),
+  // The auth package's defaults are the only ones (defaultAuthOptions); here they are bounded.
+  AUTH_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(defaults.code.length),
   // An hour at most: a code is a password that lives in an inbox (docs/security.md).
-  AUTH_CODE_TTL_SECONDS: seconds(900, 60).pipe(z.number().max(3600)),
-  AUTH_RESEND_COOLDOWN_SECONDS: seconds(60, 0),
-  AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
-  AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default('true'),
-  SIGNUP: z.enum(['invite', 'open']).default('invite'),
+  AUTH_CODE_TTL_SECONDS: seconds(defaults.code.ttlSeconds, 60).pipe(z.number().max(3600)),
+  AUTH_RESEND_COOLDOWN_SECONDS: seconds(defaults.code.resendCooldownSeconds, 0),
+  AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(defaults.code.maxFailedAttempts),
+  AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default(defaults.revealUnregistered ? 'true' : 'false'),
+  SIGNUP: z.enum(['invite', 'open']).default(defaults.signup),
   INVITE_TTL_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   AUDIT_RETENTION_DAYS: z.coerce.number().int().min(1).max(36_500).default(365),
-  AUTH_LIMIT_CODES_PER_EMAIL: limitRule('5/1h'),
-  AUTH_LIMIT_WRONG_CODES_PER_EMAIL: limitRule('10/1h'),
-  AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY: limitRule('20/1d'),
-  AUTH_LIMIT_CODES_PER_MAILBOX: limitRule('5/1h'),
-  AUTH_LIMIT_CODES_PER_IP: limitRule('30/1h'),
-  AUTH_LIMIT_CODES_PER_IPV6_48: limitRule('100/1h'),
-  AUTH_LIMIT_VERIFIES_PER_IP: limitRule('60/10m'),
-  SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 86_400, 60),
-  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(90 * 86_400, 60),
+  AUTH_LIMIT_CODES_PER_EMAIL: limitRule(defaults.limits.codesPerEmail),
+  AUTH_LIMIT_WRONG_CODES_PER_EMAIL: limitRule(defaults.limits.wrongCodesPerEmail),
+  AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY: limitRule(defaults.limits.wrongCodesPerEmailPerDay),
+  AUTH_LIMIT_CODES_PER_MAILBOX: limitRule(defaults.limits.codesPerMailbox),
+  AUTH_LIMIT_CODES_PER_IP: limitRule(defaults.limits.codesPerIp),
+  AUTH_LIMIT_CODES_PER_IPV6_48: limitRule(defaults.limits.codesPerIpv6Site),
+  AUTH_LIMIT_VERIFIES_PER_IP: limitRule(defaults.limits.verifiesPerIp),
+  SESSION_IDLE_TIMEOUT_SECONDS: seconds(defaults.session.idleTimeoutSeconds, 60),
+  SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(defaults.session.absoluteTimeoutSeconds, 60),
   POSTMARK_SERVER_TOKEN: optional,
   POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
   POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.postmarkapp.com'),
@@ -95,21 +102,13 @@ export interface Config {
   appName: string;
   /** preparedStatements: false behind a transaction-mode pooler that cannot keep them. */
   database: { url: string | undefined; poolSize: number; preparedStatements: boolean; dataDir: string };
-  auth: {
-    secret: string;
-    codeLength: number;
-    codeTtlSeconds: number;
-    resendCooldownSeconds: number;
-    maxFailedAttempts: number;
-    sessionIdleTimeoutSeconds: number;
-    sessionAbsoluteTimeoutSeconds: number;
-    revealUnregistered: boolean;
-    signup: 'invite' | 'open';
+  /** The auth package's options as they are, so they pass to it without remapping. */
+  auth: AuthOptions;
+  retention: {
     /** Invited users who never sign in are deleted this many days after the invitation. */
     inviteTtlDays: number;
     /** Audit events older than this many days are deleted by the hourly cleanup. */
     auditRetentionDays: number;
-    limits: AuthOptions['limits'];
   };
   /** Postmark settings, or null to print emails to the console (never in production). */
   postmark: { serverToken: string; from: string; messageStream: string; apiUrl: string } | null;
@@ -188,16 +187,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: { url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE, preparedStatements: e.DATABASE_PREPARED_STATEMENTS === 'true', dataDir },
     auth: {
       secret,
-      codeLength: e.AUTH_CODE_LENGTH,
-      codeTtlSeconds: e.AUTH_CODE_TTL_SECONDS,
-      resendCooldownSeconds: e.AUTH_RESEND_COOLDOWN_SECONDS,
-      maxFailedAttempts: e.AUTH_MAX_FAILED_ATTEMPTS,
-      sessionIdleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS,
-      sessionAbsoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS,
+      appName: e.APP_NAME,
+      appUrl: appUrl.origin,
+      code: {
+        ...defaults.code,
+        length: e.AUTH_CODE_LENGTH,
+        ttlSeconds: e.AUTH_CODE_TTL_SECONDS,
+        resendCooldownSeconds: e.AUTH_RESEND_COOLDOWN_SECONDS,
+        maxFailedAttempts: e.AUTH_MAX_FAILED_ATTEMPTS,
+      },
+      session: { ...defaults.session, idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS },
       revealUnregistered: e.AUTH_REVEAL_UNREGISTERED === 'true',
       signup: e.SIGNUP,
-      inviteTtlDays: e.INVITE_TTL_DAYS,
-      auditRetentionDays: e.AUDIT_RETENTION_DAYS,
       limits: {
         codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,
         wrongCodesPerEmail: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL,
@@ -208,6 +209,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         verifiesPerIp: e.AUTH_LIMIT_VERIFIES_PER_IP,
       },
     },
+    retention: { inviteTtlDays: e.INVITE_TTL_DAYS, auditRetentionDays: e.AUDIT_RETENTION_DAYS },
     postmark,
     devMailbox,
     adminEmail: e.ADMIN_EMAIL ?? (isProduction ? undefined : 'admin@example.com'),

@@ -41,8 +41,7 @@ export async function startServer(
     ...(overrides.delivery ? { options: { ...defaultDeliveryOptions, ...overrides.delivery } } : {}),
   });
   services.emailQueued = worker.kick;
-  const { inviteTtlDays, auditRetentionDays } = config.auth;
-  const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, retention: { inviteTtlDays, auditRetentionDays }, log });
+  const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, retention: config.retention, log });
 
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {

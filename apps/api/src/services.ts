@@ -1,4 +1,4 @@
-import { type AuthDeps, createAuthDeps, defaultAuthOptions, type Mailer } from '@app/auth';
+import { type AuthDeps, createAuthDeps, type Mailer } from '@app/auth';
 import { createDatabase, type Database } from '@app/db';
 import type { Request } from 'express';
 import type { Config } from './config';
@@ -28,29 +28,7 @@ export interface Services {
 }
 
 export function authDepsFromConfig(config: Config, log: Logger, now?: () => Date): AuthDeps {
-  return createAuthDeps(
-    {
-      secret: config.auth.secret,
-      appName: config.appName,
-      appUrl: config.appUrl.origin,
-      code: {
-        ...defaultAuthOptions.code,
-        length: config.auth.codeLength,
-        ttlSeconds: config.auth.codeTtlSeconds,
-        resendCooldownSeconds: config.auth.resendCooldownSeconds,
-        maxFailedAttempts: config.auth.maxFailedAttempts,
-      },
-      session: {
-        ...defaultAuthOptions.session,
-        idleTimeoutSeconds: config.auth.sessionIdleTimeoutSeconds,
-        absoluteTimeoutSeconds: config.auth.sessionAbsoluteTimeoutSeconds,
-      },
-      signup: config.auth.signup,
-      revealUnregistered: config.auth.revealUnregistered,
-      limits: config.auth.limits,
-    },
-    { log: ({ event, ...fields }) => log.info(event, fields), ...(now ? { now } : {}) },
-  );
+  return createAuthDeps(config.auth, { log: ({ event, ...fields }) => log.info(event, fields), ...(now ? { now } : {}) });
 }
 
 export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer; devMailbox: Services['devMailbox'] } {
