@@ -92,7 +92,9 @@ export async function startApiProcess(options: {
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
     // A wrapper such as pnpm may not pass the signal on: the whole group gets it.
-    if (!exited) options.command ? process.kill(-child.pid!, signal) : child.kill(signal);
+    if (exited) return exit;
+    if (options.command) process.kill(-child.pid!, signal);
+    else child.kill(signal);
     await exit;
   };
 
