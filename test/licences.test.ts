@@ -24,6 +24,8 @@ describe('classifyLicence', () => {
     ['SEE LICENSE IN LICENSE.txt', 'unknown'],
     ['MIT OR', 'unknown'],
     ['(MIT', 'unknown'],
+    ['MIT OR )', 'unknown'],
+    ['MIT OR (Apache-2.0', 'unknown'],
     ['', 'unknown'],
     ['MIT AND Proprietary', 'unknown'],
   ])('reads %j as %s', (expression, verdict) => {

@@ -30,42 +30,39 @@ const COPYLEFT = /^(A|L)?GPL|^SSPL|^BUSL/i;
 export function classifyLicence(expression: string): Verdict {
   const tokens = expression.match(/\(|\)|[^\s()]+/g) ?? [];
   let position = 0;
+  let malformed = false;
   const peek = () => tokens[position]?.toUpperCase();
 
-  // OR binds loosest, then AND, then WITH (SPDX precedence).
-  const or = (): Verdict => {
-    let verdict = and();
-    while (peek() === 'OR') {
+  // `next (operator next)*`, folding the verdicts with `combine`.
+  const chain = (operator: string, next: () => Verdict, combine: (a: Verdict, b: Verdict) => Verdict) => (): Verdict => {
+    let verdict = next();
+    while (peek() === operator) {
       position++;
-      verdict = best(verdict, and());
+      verdict = combine(verdict, next());
     }
     return verdict;
   };
-  const and = (): Verdict => {
-    let verdict = term();
-    while (peek() === 'AND') {
-      position++;
-      verdict = worst(verdict, term());
-    }
-    return verdict;
-  };
-  const term = (): Verdict => {
+  function term(): Verdict {
     const token = tokens[position++];
     let verdict: Verdict;
     if (token === '(') {
       verdict = or();
-      if (tokens[position++] !== ')') return 'unknown';
+      if (tokens[position++] !== ')') malformed = true;
     } else if (token === undefined || ['OR', 'AND', 'WITH', ')'].includes(token.toUpperCase())) {
+      malformed = true;
       return 'unknown';
     } else {
       verdict = single(token);
     }
     if (peek() === 'WITH') position += 2;
     return verdict;
-  };
+  }
+  // OR binds loosest, then AND, then WITH (SPDX precedence).
+  const and = chain('AND', term, worst);
+  const or = chain('OR', and, best);
 
   const verdict = or();
-  return position === tokens.length ? verdict : 'unknown';
+  return malformed || position !== tokens.length ? 'unknown' : verdict;
 }
 
 function single(id: string): Verdict {
