@@ -19,7 +19,7 @@ let origin: string;
 
 beforeAll(async () => {
   // People here sign in several times a minute; the limits have tests of their own.
-  ({ app, origin } = await startBrowserApp({ AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '1000/1h' }));
+  ({ app, origin } = await startBrowserApp({ AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '1000/1h', AUTH_LIMIT_CODES_PER_MAILBOX: '1000/1h' }));
   browser = await launchChromium();
 });
 afterAll(async () => {

@@ -4,14 +4,14 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../apps/api/src/config';
-import type { Logger } from '../apps/api/src/logger';
+import { createLogger } from '../apps/api/src/logger';
 import { type RunningServer, startServer } from '../apps/api/src/server';
 import { screenshots, webDist } from './support/browser-app';
 import { launchChromium } from './support/chromium';
 import { freePort } from '../apps/api/test/support/free-port';
 import { openProcessDatabase, type ProcessDatabase } from '../apps/api/test/support/process-database';
 
-const quiet: Logger = { info() {}, warn() {}, error() {}, print() {} };
+const quiet = createLogger({ level: 'silent' });
 let server: RunningServer;
 let browser: Browser;
 let origin: string;

@@ -1,4 +1,5 @@
 import type { AuthMeResult, LoadFigures } from './scenarios/auth-me';
+import type { ObservabilityCostResult } from './scenarios/observability-cost';
 import type { ProfileSummary } from './scenarios/profile';
 import type { SignInsResult } from './scenarios/sign-ins';
 import type { SpaResult } from './scenarios/spa';
@@ -12,6 +13,7 @@ export interface Results {
   validation?: ValidationResult;
   statements?: StatementsResult;
   authMe?: AuthMeResult;
+  observability?: ObservabilityCostResult;
   signIns?: SignInsResult;
   profile?: ProfileSummary;
   signInProfile?: ProfileSummary;
@@ -25,13 +27,13 @@ const verdict = (ok: boolean | null) => (ok === null ? '' : ok ? 'met' : 'NOT ME
 /** The console table: one row per figure, with the issue's target beside it. */
 export function formatTable(results: Results): string {
   const rows: Row[] = [];
-  const { authMe, signIns, statements, validation, spa, startTime } = results;
+  const { authMe, observability, signIns, statements, validation, spa, startTime } = results;
+  const figures = (f: LoadFigures) =>
+    `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms` +
+    (f.cpuMicrosPerRequest === null ? '' : `; CPU/req: node ${f.cpuMicrosPerRequest} us`) +
+    (f.postgresCpuMicrosPerRequest === null ? '' : `, pg ${f.postgresCpuMicrosPerRequest} us`) +
+    `, load gen ${f.loadCpuMicrosPerRequest} us`;
   if (authMe) {
-    const figures = (f: LoadFigures) =>
-      `${f.requestsPerSecond} req/s, p50 ${f.p50Ms} ms, p99 ${f.p99Ms} ms` +
-      (f.cpuMicrosPerRequest === null ? '' : `; CPU/req: node ${f.cpuMicrosPerRequest} us`) +
-      (f.postgresCpuMicrosPerRequest === null ? '' : `, pg ${f.postgresCpuMicrosPerRequest} us`) +
-      `, load gen ${f.loadCpuMicrosPerRequest} us`;
     rows.push(['auth.me server', figures(authMe.server), '', authMe.server.failures ? `${authMe.server.failures} failed` : '']);
     if (authMe.baseline) {
       rows.push(['auth.me baseline (express+pg)', figures(authMe.baseline), '', authMe.baseline.failures ? `${authMe.baseline.failures} failed` : '']);
@@ -43,6 +45,17 @@ export function formatTable(results: Results): string {
       verdict(authMe.ratio === null ? null : authMe.ratio >= 0.75),
     ]);
     if (authMe.cpuRatio !== null) rows.push(['auth.me node CPU/req, baseline / server', `${authMe.cpuRatio.toFixed(2)}x`, '', '']);
+  }
+  if (observability) {
+    rows.push(['auth.me, logs+metrics on', figures(observability.on), '', observability.on.failures ? `${observability.on.failures} failed` : '']);
+    rows.push(['auth.me, logs+metrics off', figures(observability.off), '', observability.off.failures ? `${observability.off.failures} failed` : '']);
+    rows.push([
+      'auth.me on / off',
+      `${observability.ratio.toFixed(3)}x (rounds ${observability.ratios.map((r) => r.toFixed(2)).join(', ')})` +
+        (observability.cpuRatio === null ? '' : `; node CPU/req on / off ${observability.cpuRatio.toFixed(3)}x`),
+      '>= 0.95x',
+      verdict(observability.ratio >= 0.95),
+    ]);
   }
   if (signIns) {
     rows.push([

@@ -3,7 +3,7 @@
  * baseline. Prints a table and writes bench/results/latest.json. See docs/performance.md.
  *
  *   --quick            short rounds (a smoke run, figures are rough)
- *   --only=a,b         some of: spa, start, validation, statements, me, signins
+ *   --only=a,b         some of: spa, start, validation, statements, me, observability, signins
  *   --profile          also profile the API (node --cpu-prof) under auth.me load and during sign-ins
  *   --clients=N        parallel sign-in clients (default 32)
  *   --connections=N    autocannon connections for auth.me (default 16)
@@ -19,6 +19,7 @@ import { migrateToLatest } from '@app/db';
 import pg from 'pg';
 import { formatProfile, formatTable, type Results } from './report';
 import { benchAuthMe } from './scenarios/auth-me';
+import { benchObservabilityCost } from './scenarios/observability-cost';
 import { profileAuthMe, profileFlags, summariseProfile } from './scenarios/profile';
 import { benchSignIns } from './scenarios/sign-ins';
 import { measureSpa } from './scenarios/spa';
@@ -30,7 +31,7 @@ import { createBenchDatabase } from './support/bench-database';
 import { startMailCatcher } from './support/mail-catcher';
 import { benchAuthDeps, seedUsers } from './support/seed';
 
-const SCENARIOS = ['spa', 'start', 'validation', 'statements', 'me', 'signins'] as const;
+const SCENARIOS = ['spa', 'start', 'validation', 'statements', 'me', 'observability', 'signins'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 function parseArgs(argv: string[]) {
@@ -125,18 +126,22 @@ async function main(): Promise<void> {
         open: (log) => database.open({ log: (event) => log(event.query.sql) }),
       });
     }
+    const meLoad = {
+      setup,
+      cookies: sessions.sessionCookies,
+      poolSize: args.poolSize,
+      connections: args.connections,
+      durationSeconds: args.seconds,
+      warmupSeconds: args.warmupSeconds,
+      rounds: args.rounds,
+    };
     if (args.only.has('me')) {
       step(`auth.me against the baseline (${args.rounds} rounds of ${args.seconds} s each)`);
-      results.authMe = await benchAuthMe({
-        setup,
-        databaseUrl: database.url,
-        cookies: sessions.sessionCookies,
-        poolSize: args.poolSize,
-        connections: args.connections,
-        durationSeconds: args.seconds,
-        warmupSeconds: args.warmupSeconds,
-        rounds: args.rounds,
-      });
+      results.authMe = await benchAuthMe({ ...meLoad, databaseUrl: database.url });
+    }
+    if (args.only.has('observability')) {
+      step(`auth.me with logging and metrics on and off (${args.rounds} rounds of ${args.seconds} s each)`);
+      results.observability = await benchObservabilityCost(meLoad);
     }
     if (args.only.has('signins')) {
       step(`full sign-ins (${args.clients} clients, ${args.signInSeconds} s)`);

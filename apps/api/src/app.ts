@@ -4,21 +4,27 @@ import { sql } from 'kysely';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import { createContext } from './context';
-import { ReasonError } from './errors';
+import { ReasonError, reasonErrorOf, reasonOf } from './errors';
 import { csrfGuard } from './http/csrf';
 import { trpcHandler } from './http/trpc-handler';
+import { metricsEndpoint } from './observability/metrics-endpoint';
+import { observeRequests, procedureLabel } from './observability/observe-requests';
+import { reportRefusal } from './observability/refusals';
+import { requestId } from './observability/request-id';
 import { appRouter } from './router';
 import type { Services } from './services';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const MAX_BATCH_SIZE = 10;
+const PROCEDURES: ReadonlySet<string> = new Set(Object.keys(appRouter._def.procedures));
 
 /** The HTTP application: security headers, health checks, /trpc and the built SPA. */
 export function createApp(services: Services): express.Express {
-  const { config, log } = services;
+  const { config, log, metrics } = services;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(requestId, ...observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES }));
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -53,10 +59,12 @@ export function createApp(services: Services): express.Express {
       res.status(503).json({ ok: false, reason: 'unavailable' });
     }
   });
+  // Without a token there is no /metrics: it answers 404 like any unknown path.
+  if (config.metricsToken) app.get('/metrics', metricsEndpoint(metrics.registry, config.metricsToken));
 
   app.use(
     '/trpc',
-    csrfGuard(config.appUrl.origin),
+    csrfGuard(config.appUrl.origin, (req) => reportRefusal(metrics, req, { reason: 'csrf_rejected', procedure: procedureLabel(req, PROCEDURES) })),
     trpcHandler({
       router: appRouter,
       createContext: (req, res) => createContext(services, req, res),
@@ -68,8 +76,11 @@ export function createApp(services: Services): express.Express {
         if (limited instanceof ReasonError) headers['retry-after'] = String(limited.retryAfterSeconds);
         return { headers };
       },
-      onError({ error, path }) {
-        if (error.code === 'INTERNAL_SERVER_ERROR') log.error('procedure failed', { path, error: error.cause?.stack ?? error.message });
+      onError({ error, path, req }) {
+        const procedure = path !== undefined && PROCEDURES.has(path) ? path : 'unknown';
+        const reason = reasonOf(error);
+        if (reason === 'internal') req.log.error({ procedure, error: error.cause?.stack ?? error.message }, 'procedure failed');
+        else reportRefusal(metrics, req, { reason, procedure, detail: reasonErrorOf(error)?.detail });
       },
     }),
   );
@@ -91,10 +102,10 @@ export function createApp(services: Services): express.Express {
     res.status(404).json({ error: { message: 'Not found.', data: { httpStatus: 404, reason: 'not_found' } } });
   });
   // Malformed requests that fail before a handler (e.g. bad URL encoding) get a 4xx, never a stack.
-  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = (error as { status?: unknown }).status;
     const httpStatus = typeof status === 'number' && status >= 400 && status < 500 ? status : 500;
-    if (httpStatus === 500) log.error('request failed', { error: error instanceof Error ? error.stack : String(error) });
+    if (httpStatus === 500) req.log.error({ error: error instanceof Error ? error.stack : String(error) }, 'request failed');
     res.status(httpStatus).json({
       error: { message: httpStatus === 500 ? 'Internal error.' : 'Bad request.', data: { httpStatus, reason: httpStatus === 500 ? 'internal' : 'bad_request' } },
     });

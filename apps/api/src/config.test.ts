@@ -67,9 +67,53 @@ describe('configuration', () => {
     expectError({ ...production, SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, 'SESSION_ABSOLUTE_TIMEOUT_SECONDS');
   });
 
+  it('caps AUTH_CODE_TTL_SECONDS at an hour', () => {
+    expect(loadConfig({ ...production, AUTH_CODE_TTL_SECONDS: '3600' }).auth.codeTtlSeconds).toBe(3600);
+    expectError({ ...production, AUTH_CODE_TTL_SECONDS: '3601' }, 'AUTH_CODE_TTL_SECONDS');
+  });
+
+  it('refuses a plain-http APP_URL in production unless it is loopback or ALLOW_INSECURE_HTTP=true', () => {
+    expectError({ ...production, APP_URL: 'http://auth.example.com' }, 'ALLOW_INSECURE_HTTP');
+    expectError({ ...production, APP_URL: 'http://10.0.0.5:3000' }, 'APP_URL');
+    for (const url of ['http://localhost:3000', 'http://127.0.0.1:8080', 'http://[::1]:3000']) {
+      expect(loadConfig({ ...production, APP_URL: url }).appUrl.href).toBe(new URL(url).href);
+    }
+    expect(loadConfig({ ...production, APP_URL: 'http://auth.example.com', ALLOW_INSECURE_HTTP: 'true' }).appUrl.protocol).toBe('http:');
+    expectError({ ...production, APP_URL: 'http://auth.example.com', ALLOW_INSECURE_HTTP: 'yes' }, 'ALLOW_INSECURE_HTTP');
+    // Development serves http on whatever host it is told.
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    expect(loadConfig({ DATA_DIR: dataDir, APP_URL: 'http://dev.example.com' }).appUrl.host).toBe('dev.example.com');
+  });
+
+  it('parses ADMIN_EMAIL as every other email: lower-cased, and refused when it could never sign in', () => {
+    expect(loadConfig({ ...production, ADMIN_EMAIL: ' Admin@Corp.com ' }).adminEmail).toBe('admin@corp.com');
+    expectError({ ...production, ADMIN_EMAIL: 'ops@corp' }, 'ADMIN_EMAIL');
+    expectError({ ...production, ADMIN_EMAIL: 'not an email' }, 'ADMIN_EMAIL');
+  });
+
+  it('prints emails to the console only on a loopback HOST, unless DEV_MAILBOX_PUBLIC=true', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'config-'));
+    expect(loadConfig({ DATA_DIR: dataDir }).devMailbox).toEqual({ public: false });
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(loadConfig({ DATA_DIR: dataDir, HOST: host }).devMailbox).toEqual({ public: false });
+    for (const host of ['0.0.0.0', '::', '192.168.1.20']) {
+      expectError({ DATA_DIR: dataDir, HOST: host }, 'DEV_MAILBOX_PUBLIC');
+      expectError({ DATA_DIR: dataDir, HOST: host }, 'HOST');
+    }
+    expect(loadConfig({ DATA_DIR: dataDir, HOST: '0.0.0.0', DEV_MAILBOX_PUBLIC: 'true' }).devMailbox).toEqual({ public: true });
+    // With Postmark there is no mailbox to expose.
+    expect(loadConfig({ ...production, HOST: '0.0.0.0' }).devMailbox).toBeNull();
+  });
+
   it('reads TRUST_PROXY as off, a hop count or addresses', () => {
     expect(loadConfig(production).trustProxy).toBe(false);
     expect(loadConfig({ ...production, TRUST_PROXY: '1' }).trustProxy).toBe(1);
     expect(loadConfig({ ...production, TRUST_PROXY: 'loopback, 10.0.0.0/8' }).trustProxy).toBe('loopback, 10.0.0.0/8');
+  });
+
+  it('reads LOG_LEVEL and METRICS_TOKEN, refusing a short token or an unknown level by name', () => {
+    expect(loadConfig(production)).toMatchObject({ logLevel: 'info', prettyLogs: false, metricsToken: null });
+    expect(loadConfig({ ...production, LOG_LEVEL: 'silent', METRICS_TOKEN: 'm'.repeat(16) })).toMatchObject({ logLevel: 'silent', metricsToken: 'm'.repeat(16) });
+    expectError({ ...production, METRICS_TOKEN: 'short' }, 'METRICS_TOKEN');
+    expectError({ ...production, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL');
   });
 });

@@ -2,8 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AuthOptions } from '@app/auth';
+import { type AuthOptions, parseEmail } from '@app/auth';
 import { z } from 'zod';
+import { isLoopbackHostname } from './http/loopback';
 
 /** The repository root (this file sits in apps/api/src, or apps/api/dist once bundled). */
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -13,6 +14,8 @@ const optional = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
+
+const flag = z.enum(['true', 'false']).default('false');
 
 const UNIT_SECONDS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
@@ -45,7 +48,8 @@ export const envSchema = z.object({
   DATA_DIR: optional,
   AUTH_SECRET: optional.pipe(z.string().min(32, 'must be at least 32 characters').optional()),
   AUTH_CODE_LENGTH: z.coerce.number().int().min(6).max(10).default(6),
-  AUTH_CODE_TTL_SECONDS: seconds(900, 60),
+  // An hour at most: a code is a password that lives in an inbox (docs/security.md).
+  AUTH_CODE_TTL_SECONDS: seconds(900, 60).pipe(z.number().max(3600)),
   AUTH_RESEND_COOLDOWN_SECONDS: seconds(60, 0),
   AUTH_MAX_FAILED_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
   AUTH_REVEAL_UNREGISTERED: z.enum(['true', 'false']).default('true'),
@@ -54,7 +58,9 @@ export const envSchema = z.object({
   AUTH_LIMIT_CODES_PER_EMAIL: limitRule('5/1h'),
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL: limitRule('10/1h'),
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY: limitRule('20/1d'),
+  AUTH_LIMIT_CODES_PER_MAILBOX: limitRule('5/1h'),
   AUTH_LIMIT_CODES_PER_IP: limitRule('30/1h'),
+  AUTH_LIMIT_CODES_PER_IPV6_48: limitRule('100/1h'),
   AUTH_LIMIT_VERIFIES_PER_IP: limitRule('60/10m'),
   SESSION_IDLE_TIMEOUT_SECONDS: seconds(30 * 86_400, 60),
   SESSION_ABSOLUTE_TIMEOUT_SECONDS: seconds(90 * 86_400, 60),
@@ -62,9 +68,19 @@ export const envSchema = z.object({
   POSTMARK_MESSAGE_STREAM: z.string().min(1).default('outbound'),
   POSTMARK_API_URL: z.url({ protocol: /^https?$/ }).default('https://api.postmarkapp.com'),
   MAIL_FROM: optional,
-  ADMIN_EMAIL: optional,
+  ADMIN_EMAIL: optional.transform((value, ctx) => {
+    if (value === undefined) return undefined;
+    const parsed = parseEmail(value);
+    if (parsed.ok) return parsed.email;
+    ctx.addIssue({ code: 'custom', message: 'must be an email address people can receive mail at, e.g. admin@example.com' });
+    return z.NEVER;
+  }),
   TRUST_PROXY: optional,
   WEB_DIST_DIR: optional,
+  ALLOW_INSECURE_HTTP: flag,
+  DEV_MAILBOX_PUBLIC: flag,
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -93,11 +109,24 @@ export interface Config {
   };
   /** Postmark settings, or null to print emails to the console (never in production). */
   postmark: { serverToken: string; from: string; messageStream: string; apiUrl: string } | null;
+  /**
+   * The development mailbox (emails printed, listed at /dev/mailbox) when there is no Postmark:
+   * `public` lets it answer other machines too (DEV_MAILBOX_PUBLIC); null in production or with Postmark.
+   */
+  devMailbox: { public: boolean } | null;
   adminEmail: string | undefined;
   /** Express "trust proxy" value: false (socket address only), a hop count, or addresses. */
   trustProxy: boolean | number | string;
   webDistDir: string;
+  /** pino's level; `silent` turns logging off. */
+  logLevel: LogLevel;
+  /** Readable log lines (development) instead of one JSON object a line. */
+  prettyLogs: boolean;
+  /** Bearer token for GET /metrics; null: no /metrics at all. */
+  metricsToken: string | null;
 }
+
+export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
 
 export class ConfigError extends Error {}
 
@@ -116,6 +145,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 
   const dataDir = resolve(e.DATA_DIR ?? join(repoRoot, '.data'));
   const appUrl = new URL(e.APP_URL ?? (isProduction ? need('APP_URL', 'in production') : 'http://localhost:5173'));
+  // Over http cookies lose Secure and __Host-, and there is no HSTS; loopback is a secure context.
+  if (isProduction && appUrl.protocol === 'http:' && !isLoopbackHostname(appUrl.hostname) && e.ALLOW_INSECURE_HTTP !== 'true') {
+    throw new ConfigError(
+      `Invalid configuration:\n  APP_URL: must be https:// in production (http:// only for localhost, 127.0.0.1 or [::1]); set ALLOW_INSECURE_HTTP=true to serve ${appUrl.origin} over plain http on purpose`,
+    );
+  }
+  const host = e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1');
 
   let secret = e.AUTH_SECRET;
   if (!secret) secret = isProduction ? need('AUTH_SECRET', 'in production (32+ random characters)') : devSecret(dataDir);
@@ -127,6 +163,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   } else if (isProduction) {
     need('POSTMARK_SERVER_TOKEN', 'in production (emails are only printed to the console in development)');
   }
+  const devMailbox = postmark || isProduction ? null : { public: e.DEV_MAILBOX_PUBLIC === 'true' };
+  // Anyone who can reach a printed-email server can read every sign-in code from its mailbox.
+  if (devMailbox && !devMailbox.public && !isLoopbackHostname(host)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  HOST: ${host} is reachable from other machines, and without POSTMARK_SERVER_TOKEN sign-in codes are shown at /dev/mailbox; listen on 127.0.0.1, or set DEV_MAILBOX_PUBLIC=true to show them to anyone who can reach ${host} on purpose`,
+    );
+  }
   if (e.SESSION_ABSOLUTE_TIMEOUT_SECONDS < e.SESSION_IDLE_TIMEOUT_SECONDS) {
     throw new ConfigError('Invalid configuration:\n  SESSION_ABSOLUTE_TIMEOUT_SECONDS: must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
   }
@@ -134,7 +177,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   return {
     env: e.NODE_ENV,
     isProduction,
-    host: e.HOST ?? (isProduction ? '0.0.0.0' : '127.0.0.1'),
+    host,
     port: e.PORT,
     appUrl,
     appName: e.APP_NAME,
@@ -154,14 +197,20 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,
         wrongCodesPerEmail: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL,
         wrongCodesPerEmailPerDay: e.AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY,
+        codesPerMailbox: e.AUTH_LIMIT_CODES_PER_MAILBOX,
         codesPerIp: e.AUTH_LIMIT_CODES_PER_IP,
+        codesPerIpv6Site: e.AUTH_LIMIT_CODES_PER_IPV6_48,
         verifiesPerIp: e.AUTH_LIMIT_VERIFIES_PER_IP,
       },
     },
     postmark,
+    devMailbox,
     adminEmail: e.ADMIN_EMAIL ?? (isProduction ? undefined : 'admin@example.com'),
     trustProxy: parseTrustProxy(e.TRUST_PROXY),
     webDistDir: resolve(e.WEB_DIST_DIR ?? join(repoRoot, 'apps/web/dist')),
+    logLevel: e.LOG_LEVEL,
+    prettyLogs: e.NODE_ENV === 'development',
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

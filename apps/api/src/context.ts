@@ -18,8 +18,7 @@ export function createContext(services: Services, req: Request, res: Response): 
     services,
     req,
     res,
-    // req.ip honours TRUST_PROXY: the socket address unless a named proxy forwarded the request.
-    meta: { ip: req.ip ?? null, userAgent: userAgent ? userAgent.slice(0, 512) : null },
+    meta: { ip: services.clientIp(req), userAgent: userAgent ? userAgent.slice(0, 512) : null },
     cookies: readCookies(req),
   };
 }

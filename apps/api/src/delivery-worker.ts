@@ -1,6 +1,7 @@
 import { type AuthDeps, deliverDueEmails, type DeliveryOptions, defaultDeliveryOptions, type Mailer } from '@app/auth';
 import type { Database } from '@app/db';
 import type { Logger } from './logger';
+import type { Metrics } from './observability/metrics';
 
 export interface DeliveryWorker {
   /** Run a pass soon (an email was just queued). */
@@ -20,10 +21,11 @@ export function startDeliveryWorker(input: {
   deps: AuthDeps;
   mailer: Mailer;
   log: Logger;
+  metrics: Metrics;
   intervalMs?: number;
   options?: DeliveryOptions;
 }): DeliveryWorker {
-  const { db, deps, mailer, log, intervalMs = 1000, options = defaultDeliveryOptions } = input;
+  const { db, deps, mailer, log, metrics, intervalMs = 1000, options = defaultDeliveryOptions } = input;
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -33,6 +35,10 @@ export function startDeliveryWorker(input: {
       again = false;
       try {
         const report = await deliverDueEmails(db, deps, mailer, options);
+        for (const { kind, outcome } of report.sends) {
+          if (outcome === 'sent') metrics.emailsSent.inc({ kind });
+          else metrics.emailFailures.inc({ kind, permanent: String(outcome === 'permanently_failed') });
+        }
         const claimed = report.sent + report.retrying + report.failed;
         if (claimed >= options.batchSize) again = true;
       } catch (error) {

@@ -45,13 +45,25 @@ export class ReasonError extends TRPCError {
   constructor(
     readonly reason: Reason,
     readonly retryAfterSeconds?: number,
+    /** For the refusal's log line only; never sent. */
+    readonly detail?: string,
   ) {
     super({ code: codeForReason[reason], message: messageForReason[reason] });
   }
 }
 
-export function reasonError(failure: Pick<Failure, 'reason' | 'retryAfterSeconds'>): ReasonError {
-  return new ReasonError(failure.reason, failure.retryAfterSeconds);
+export function reasonError(failure: Pick<Failure, 'reason' | 'retryAfterSeconds' | 'detail'>): ReasonError {
+  return new ReasonError(failure.reason, failure.retryAfterSeconds, failure.detail);
+}
+
+/** The ReasonError behind a tRPC error (thrown as is, or wrapped by tRPC as its cause), if any. */
+export function reasonErrorOf(error: TRPCError): ReasonError | null {
+  return error instanceof ReasonError ? error : error.cause instanceof ReasonError ? error.cause : null;
+}
+
+/** The machine-readable reason a client is told for this error. */
+export function reasonOf(error: TRPCError): Reason | 'internal' {
+  return reasonErrorOf(error)?.reason ?? reasonForTRPCCode(error.code);
 }
 
 /** The reason for errors tRPC raises itself (bad JSON, bad input, unknown procedure, …). */

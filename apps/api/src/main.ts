@@ -1,11 +1,11 @@
 import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { startServer } from './server';
 
-const log = createLogger();
-
+let log: Logger | null = null;
 try {
   const config = loadConfig();
+  log = createLogger({ level: config.logLevel, pretty: config.prettyLogs });
   const server = await startServer(config, log);
   log.info('server listening', {
     url: server.url,
@@ -21,15 +21,17 @@ try {
   }
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
-      log.info('shutting down', { signal });
+      log?.info('shutting down', { signal });
       void server.close().then(() => process.exit(0));
     });
   }
 } catch (error) {
   if (error instanceof ConfigError) {
     process.stderr.write(`${error.message}\n`);
-  } else {
+  } else if (log) {
     log.error('start-up failed', { error: error instanceof Error ? error.stack : String(error) });
+  } else {
+    process.stderr.write(`start-up failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   }
   process.exit(1);
 }

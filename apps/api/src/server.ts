@@ -36,6 +36,7 @@ export async function startServer(
     deps: services.deps,
     mailer: services.mailer,
     log,
+    metrics: services.metrics,
     ...(overrides.deliveryIntervalMs ? { intervalMs: overrides.deliveryIntervalMs } : {}),
     ...(overrides.delivery ? { options: { ...defaultDeliveryOptions, ...overrides.delivery } } : {}),
   });

@@ -1,10 +1,13 @@
 import { type AuthDeps, createAuthDeps, defaultAuthOptions, type Mailer } from '@app/auth';
 import { createDatabase, type Database } from '@app/db';
+import type { Request } from 'express';
 import type { Config } from './config';
+import { clientAddressReader } from './http/client-address';
 import { cookieNames, type CookieNames } from './http/cookies';
 import type { Logger } from './logger';
 import { createConsoleMailer, type DevMailboxItem } from './mail/console-mailer';
 import { createPostmarkMailer } from './mail/postmark-mailer';
+import { createMetrics, type Metrics } from './observability/metrics';
 
 /** Everything a request handler needs, built once per process. */
 export interface Services {
@@ -15,7 +18,11 @@ export interface Services {
   /** Recent emails, when they are printed to the console instead of sent (development only). */
   devMailbox: (() => DevMailboxItem[]) | null;
   cookies: CookieNames;
+  /** The request's client address, normalised (see http/client-address.ts). */
+  clientIp: (req: Request) => string | null;
   log: Logger;
+  /** This server's counters (one registry per server); scraped at /metrics when METRICS_TOKEN is set. */
+  metrics: Metrics;
   /** Called after an email is queued, so the delivery worker sends it at once. */
   emailQueued: () => void;
 }
@@ -49,7 +56,7 @@ export function authDepsFromConfig(config: Config, log: Logger, now?: () => Date
 export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer; devMailbox: Services['devMailbox'] } {
   if (config.postmark) return { mailer: createPostmarkMailer(config.postmark), devMailbox: null };
   const console = createConsoleMailer({ print: (text) => log.print(text) });
-  return { mailer: console, devMailbox: config.isProduction ? null : () => console.recent() };
+  return { mailer: console, devMailbox: config.devMailbox ? () => console.recent() : null };
 }
 
 export async function createServices(config: Config, log: Logger, overrides: { db?: Database; now?: () => Date } = {}): Promise<Services> {
@@ -57,14 +64,17 @@ export async function createServices(config: Config, log: Logger, overrides: { d
     overrides.db ??
     (await createDatabase({ url: config.database.url, dataDir: config.database.dataDir, poolSize: config.database.poolSize }));
   const { mailer, devMailbox } = mailerFromConfig(config, log);
+  const deps = authDepsFromConfig(config, log, overrides.now);
   return {
     config,
     db,
-    deps: authDepsFromConfig(config, log, overrides.now),
+    deps,
     mailer,
     devMailbox,
     cookies: cookieNames(config.appUrl),
+    clientIp: clientAddressReader(log),
     log,
+    metrics: createMetrics({ db, now: deps.now, processMetrics: config.metricsToken !== null }),
     emailQueued: () => {},
   };
 }

@@ -2,12 +2,13 @@ import { decideAccess, type Requirement, validateSessionToken } from '@app/auth'
 import { isDatabaseUnavailable } from '@app/db';
 import { initTRPC, TRPCError } from '@trpc/server';
 import type { Context } from './context';
-import { ReasonError, reasonForTRPCCode } from './errors';
+import { ReasonError, reasonErrorOf, reasonOf } from './errors';
+import { noteUser } from './observability/observe-requests';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
-    const reasonError = error instanceof ReasonError ? error : error.cause instanceof ReasonError ? error.cause : null;
-    const reason = reasonError?.reason ?? reasonForTRPCCode(error.code);
+    const reasonError = reasonErrorOf(error);
+    const reason = reasonOf(error);
     const internal = error.code === 'INTERNAL_SERVER_ERROR';
     // No stack traces and no internal messages on the wire; input errors say which field is wrong.
     const { stack: _stack, ...data } = shape.data;
@@ -70,6 +71,7 @@ export const publicProcedure = t.procedure.use(availability).use(noNulInInput);
 function requires(requirement: Exclude<Requirement, 'public'>) {
   return t.middleware(async ({ ctx, next }) => {
     const { session, user } = await validateSessionToken(ctx.services.db, ctx.services.deps, ctx.cookies[ctx.services.cookies.session]);
+    if (user) noteUser(ctx.res, user.id);
     const decision = decideAccess(user, requirement);
     if (!decision.ok) throw new ReasonError(decision.reason);
     if (!session) throw new ReasonError('unauthenticated');

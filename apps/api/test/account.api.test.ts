@@ -9,7 +9,7 @@ const nextEmail = () => `owner${++n}@example.com`;
 
 beforeAll(async () => {
   // One person signs in from several browsers within a minute.
-  app = await startTestApp({ env: { AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '100/1h' } });
+  app = await startTestApp({ env: { AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '100/1h', AUTH_LIMIT_CODES_PER_MAILBOX: '100/1h' } });
 });
 afterAll(() => app.close());
 

@@ -11,7 +11,7 @@ const nextEmail = (what = 'person') => `${what}${++n}@example.com`;
 
 beforeAll(async () => {
   // Some people here sign in more than once within a minute.
-  app = await startTestApp({ env: { AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '100/1h' } });
+  app = await startTestApp({ env: { AUTH_RESEND_COOLDOWN_SECONDS: '0', AUTH_LIMIT_CODES_PER_EMAIL: '100/1h', AUTH_LIMIT_CODES_PER_MAILBOX: '100/1h' } });
   // The first admin, made from ADMIN_EMAIL at start-up.
   admin = await signInAs(app, 'admin@app.test');
 });

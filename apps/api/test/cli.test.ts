@@ -91,7 +91,7 @@ describe('pnpm cli', { timeout: 120_000 }, () => {
 
   it('reverts the latest migration', () => {
     cli({}, 'migrate');
-    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_11_26_0002_limits_and_admin') });
-    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_11_26_0002_limits_and_admin') });
+    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_12_01_0001_refusal_counts') });
+    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_12_01_0001_refusal_counts') });
   });
 });

@@ -62,6 +62,7 @@ describe('pnpm start with a .env at the repository root', () => {
       [
         '# Production settings kept out of the shell',
         'APP_URL=http://dotenv.test',
+        'ALLOW_INSECURE_HTTP=true',
         'AUTH_SECRET="a-secret-from-the-env-file-0123456789"',
         `POSTMARK_SERVER_TOKEN=${POSTMARK_TOKEN}`,
         `POSTMARK_API_URL=${postmark.url}`,

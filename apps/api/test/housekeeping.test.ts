@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from '@app/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHousekeepingJob } from '../src/housekeeping-job';
-import type { Logger } from '../src/logger';
+import { capturingLogger } from './support/log-capture';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -13,9 +13,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 function recordingLogger() {
-  const lines: Array<{ message: string; fields: Record<string, unknown> | undefined }> = [];
-  const record = (message: string, fields?: Record<string, unknown>) => void lines.push({ message, fields });
-  const log: Logger = { info: record, warn: record, error: record, print: (text) => record(text) };
+  const { log, entries: lines } = capturingLogger();
   return { log, lines };
 }
 
@@ -56,7 +54,7 @@ describe('the housekeeping job', () => {
     const broken = { transaction: () => ({ execute: () => Promise.reject(new Error('connect ECONNREFUSED')) }) } as unknown as Database;
     const job = startHousekeepingJob({ db: broken, now: () => new Date(), inviteTtlDays: 30, log, firstRunDelayMs: 60_000 });
     expect(await job.runNow()).toBeNull();
-    expect(lines).toEqual([{ message: 'housekeeping failed', fields: { error: 'connect ECONNREFUSED' } }]);
+    expect(lines.map(({ message, fields }) => ({ message, fields }))).toEqual([{ message: 'housekeeping failed', fields: { error: 'connect ECONNREFUSED' } }]);
     await job.stop();
   });
 

@@ -17,7 +17,9 @@ const DEFAULT_LIMITS = {
   AUTH_LIMIT_CODES_PER_EMAIL: '5/1h',
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL: '10/1h',
   AUTH_LIMIT_WRONG_CODES_PER_EMAIL_PER_DAY: '20/1d',
+  AUTH_LIMIT_CODES_PER_MAILBOX: '5/1h',
   AUTH_LIMIT_CODES_PER_IP: '30/1h',
+  AUTH_LIMIT_CODES_PER_IPV6_48: '100/1h',
   AUTH_LIMIT_VERIFIES_PER_IP: '60/10m',
 };
 
@@ -164,6 +166,12 @@ describe('per client network', () => {
     expect(reasonOf(await requestCode(app.browser(), 'nobody@example.com', '2001:db8:77:2::1'))).toBe('not_registered');
   });
 
+  it('counts IPv6 code requests by /48 as well: 100 an hour across its /64s', async () => {
+    for (let i = 1; i <= 100; i++) await requestCode(app.browser(), 'nobody@example.com', `2001:db8:79:${i.toString(16)}::1`);
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '2001:db8:79:ffff::1'));
+    expect(reasonOf(await requestCode(app.browser(), 'nobody@example.com', '2001:db8:7a:1::1'))).toBe('not_registered');
+  });
+
   it('refuses a 61st verify in ten minutes from one address, before looking at the attempt', async () => {
     const email = await newUser();
     const ip = newIp();
@@ -202,4 +210,50 @@ describe('without TRUST_PROXY, or trusting another proxy', () => {
       }
     });
   }
+});
+
+describe('per inbox, with open sign-up', () => {
+  it('sends five codes an hour to one inbox however its address is spelled', async () => {
+    const open = await startTestApp({ now: clock.now, env: { ...DEFAULT_LIMITS, SIGNUP: 'open', TRUST_PROXY: 'loopback' } });
+    try {
+      const variants = ['victim+1@gmail.com', 'victim+2@gmail.com', 'v.ictim@gmail.com', 'vic.tim@googlemail.com', 'Victim@Gmail.com'];
+      for (const email of variants) expect((await open.browser().mutate('auth.requestCode', { email }, { 'x-forwarded-for': newIp() })).status, email).toBe(200);
+      expectLimited(await open.browser().mutate('auth.requestCode', { email: 'victim+6@gmail.com' }, { 'x-forwarded-for': newIp() }));
+      const outbox = await open.db.selectFrom('email_outbox').select('recipient').execute();
+      expect(outbox.map((r) => r.recipient).sort()).toEqual(variants.map((e) => e.toLowerCase()).sort());
+    } finally {
+      await open.close();
+    }
+  });
+});
+
+describe('forwarded addresses as proxies write them', () => {
+  it('strips ports and brackets, so the per-network limit still counts', async () => {
+    for (let i = 0; i < 30; i++) await requestCode(app.browser(), 'nobody@example.com', '203.0.113.201:51234');
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '203.0.113.201:443'));
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '203.0.113.201'));
+    for (let i = 1; i <= 30; i++) await requestCode(app.browser(), 'nobody@example.com', `[2001:db8:78:1::${i.toString(16)}]:443`);
+    expectLimited(await requestCode(app.browser(), 'nobody@example.com', '2001:db8:78:1::ffff'));
+    const email = await newUser();
+    await requestCode(app.browser(), email, '[::ffff:203.0.113.202]:8080');
+    const row = await app.db.selectFrom('sign_in_attempts').select('ip').where('email', '=', email).executeTakeFirstOrThrow();
+    expect(row.ip).toBe('203.0.113.202');
+  });
+
+  it('falls back to the socket address for what is not an address, and warns once', async () => {
+    const proxied = await startTestApp({ env: { AUTH_LIMIT_CODES_PER_IP: '3/1h', TRUST_PROXY: 'loopback' } });
+    try {
+      const junk = ['unknown', 'not-an-ip', '1.2.3', '_hidden'];
+      const replies = [];
+      for (const forwarded of junk) replies.push(await requestCode(proxied.browser(), 'nobody@example.com', forwarded));
+      expect(replies.map(reasonOf)).toEqual(['not_registered', 'not_registered', 'not_registered', 'rate_limited']);
+      const limited = await proxied.db.selectFrom('rate_limits').select('key').where('key', 'like', 'code-ip:%').execute();
+      expect(limited.map((r) => r.key)).toEqual(['code-ip:127.0.0.1']);
+      const warnings = proxied.logs.filter((l) => l.level === 'warn' && l.message.includes('client address'));
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]!.fields).toMatchObject({ forwarded: 'unknown', socket: '127.0.0.1' });
+    } finally {
+      await proxied.close();
+    }
+  });
 });

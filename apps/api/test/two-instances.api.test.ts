@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from '@app/db/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startHousekeepingJob } from '../src/housekeeping-job';
-import type { Logger } from '../src/logger';
+import { capturingLogger } from './support/log-capture';
 import { type FakePostmark, startFakePostmark } from './support/fake-postmark';
 import { type Instance, movableClock, POSTMARK_TOKEN, startInstance, waitUntil } from './support/instance';
 import { reasonOf, type Reply, TestBrowser } from './support/test-browser';
@@ -125,8 +125,7 @@ describe('two instances on one database', () => {
 
 describe.skipIf(template.kind !== 'postgres')('the cleanup job on two instances (needs DATABASE_URL: one embedded database has one connection)', () => {
   it('runs in one instance at a time', async () => {
-    const logs: string[] = [];
-    const log: Logger = { info: (m) => logs.push(m), warn: (m) => logs.push(m), error: (m) => logs.push(m), print: () => {} };
+    const { log, entries } = capturingLogger();
     const now = () => clock.now();
     const jobs = [database.db, secondDb].map((db) => startHousekeepingJob({ db, now, inviteTtlDays: 30, log, firstRunDelayMs: 600_000 }));
     const holder = await createDatabase({ url: database.url!, poolSize: 1 });
@@ -142,7 +141,7 @@ describe.skipIf(template.kind !== 'postgres')('the cleanup job on two instances 
       expect(await database.db.selectFrom('rate_limits').select('key').where('key', '=', 'stale').execute()).toEqual([]);
       // Once it is done, the other instance may run.
       expect((await jobs[1]!.runNow())?.ran).toBe(true);
-      expect(logs).toContain('housekeeping skipped: another instance is running it');
+      expect(entries.map((e) => e.message)).toContain('housekeeping skipped: another instance is running it');
     } finally {
       await Promise.all(jobs.map((job) => job.stop()));
       await holder.destroy();

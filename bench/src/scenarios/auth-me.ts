@@ -1,5 +1,5 @@
 import autocannon from 'autocannon';
-import { type ApiSetup, startApi, startBaseline } from '../support/api-process';
+import { type ApiSetup, OBSERVED_ENV, startApi, startBaseline } from '../support/api-process';
 import type { RunningProcess } from '../support/processes';
 import pg from 'pg';
 import { postgresCpuDelta, postgresCpuMs, processCpuMs } from '../support/cpu-time';
@@ -99,7 +99,7 @@ export async function loadAuthMe(
 /** The server and the plain baseline, alternated round by round so both see the same machine. */
 export async function benchAuthMe(options: AuthMeOptions): Promise<AuthMeResult> {
   const { setup, cookies, connections, durationSeconds } = options;
-  const server = await startApi(setup, { env: { DATABASE_POOL_SIZE: String(options.poolSize) }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) });
+  const server = await startApi(setup, { env: { DATABASE_POOL_SIZE: String(options.poolSize), ...OBSERVED_ENV }, ...(options.nodeArgs ? { nodeArgs: options.nodeArgs } : {}) });
   let baseline: RunningProcess | null = null;
   let monitor: pg.Client | null = null;
   try {
@@ -150,7 +150,7 @@ function cpuRatio(server: LoadFigures[], baseline: LoadFigures[]): number | null
   return Number.isFinite(ratio) ? round(ratio, 3) : null;
 }
 
-function medianFigures(all: LoadFigures[]): LoadFigures {
+export function medianFigures(all: LoadFigures[]): LoadFigures {
   const m = (pick: (f: LoadFigures) => number) => median(all.map(pick));
   return {
     requestsPerSecond: round(m((f) => f.requestsPerSecond), 0),
@@ -165,7 +165,7 @@ function medianFigures(all: LoadFigures[]): LoadFigures {
 }
 
 /** Both servers must answer the seeded cookie with its user, or the comparison means nothing. */
-async function expectSignedIn(target: RunningProcess, cookie: string): Promise<void> {
+export async function expectSignedIn(target: RunningProcess, cookie: string): Promise<void> {
   const response = await fetch(`${target.url}${ME_PATH}`, { headers: { cookie } });
   const body = (await response.json()) as Array<{ result?: { data?: { email?: string } | null } }>;
   if (!response.ok || !body[0]?.result?.data?.email) {

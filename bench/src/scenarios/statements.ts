@@ -1,6 +1,6 @@
 import type { Database } from '@app/db';
 import { loadConfig } from '../../../apps/api/src/config';
-import type { Logger } from '../../../apps/api/src/logger';
+import { createLogger } from '../../../apps/api/src/logger';
 import { startServer } from '../../../apps/api/src/server';
 import { type ApiSetup, apiEnv } from '../support/api-process';
 import { cookieFrom, createJsonClient } from '../support/http-client';
@@ -23,7 +23,7 @@ export interface StatementsResult {
   firstSignIn: { requestCode: string[]; delivery: string[]; verifyCode: string[]; authMe: string[] };
 }
 
-const silent: Logger = { info() {}, warn() {}, error() {}, print() {} };
+const silent = createLogger({ level: 'silent' });
 
 /**
  * Counts SQL statements with Kysely's query log, running the API in this process against the

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseEmail } from './email-address';
+import { canonicalMailbox, parseEmail } from './email-address';
 
 describe('parseEmail', () => {
   it('trims and lower-cases', () => {
@@ -14,5 +14,17 @@ describe('parseEmail', () => {
       '<script>@example.com', "ada'--@example.com; drop table users", 42, {}]) {
       expect(parseEmail(input)).toEqual({ ok: false, reason: 'invalid_email' });
     }
+  });
+});
+
+describe('canonicalMailbox', () => {
+  it('drops +tags everywhere, and dots at Gmail, where they reach the same inbox', () => {
+    expect(canonicalMailbox('victim+1@gmail.com')).toBe('victim@gmail.com');
+    expect(canonicalMailbox('v.ic.tim+x+y@gmail.com')).toBe('victim@gmail.com');
+    expect(canonicalMailbox('v.ictim@googlemail.com')).toBe('victim@gmail.com');
+    expect(canonicalMailbox('first.last+news@example.com')).toBe('first.last@example.com');
+    expect(canonicalMailbox('ada@example.com')).toBe('ada@example.com');
+    // A local part that is only a tag is its own mailbox.
+    expect(canonicalMailbox('+tag@example.com')).toBe('+tag@example.com');
   });
 });

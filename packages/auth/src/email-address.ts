@@ -18,3 +18,17 @@ export function parseEmail(input: unknown): { ok: true; email: string } | Failur
   }
   return { ok: true, email };
 }
+
+const GMAIL_DOMAINS = new Set(['gmail.com', 'googlemail.com']);
+
+/**
+ * The inbox a parsed email lands in, for limiting what is sent to it: the `+tag` dropped, and at
+ * Gmail the dots too (googlemail.com is gmail.com). Only for limits: a user's email stays as typed.
+ */
+export function canonicalMailbox(email: string): string {
+  const at = email.lastIndexOf('@');
+  const domain = email.slice(at + 1);
+  const tagged = email.slice(0, at);
+  const local = tagged.indexOf('+') > 0 ? tagged.slice(0, tagged.indexOf('+')) : tagged;
+  return GMAIL_DOMAINS.has(domain) ? `${local.replaceAll('.', '')}@gmail.com` : `${local}@${domain}`;
+}

@@ -8,6 +8,7 @@ export {
   deliverDueEmails,
   type DeliveryOptions,
   type DeliveryReport,
+  pendingEmailsSummary,
   retryDelaySeconds,
 } from './delivery/deliver';
 export type { Mailer, OutgoingEmail, SendResult } from './delivery/mailer';
@@ -24,10 +25,10 @@ export {
   defaultAuthOptions,
   type RequestMeta,
 } from './options';
-export { fail, type Failure, type Reason, REASONS } from './reasons';
+export { fail, failBecause, type Failure, type Reason, REASONS } from './reasons';
 export { type AccessDecision, decideAccess, type Requirement } from './policies/access';
 export { type LimitDecision, type LimitRule, consumeLimit, peekLimit, checkLimits, type LimitCheck } from './limits/rate-limit';
-export { limitNetwork } from './limits/client-ip';
+export { isLoopbackIp, limitNetwork, normalizeClientIp } from './limits/client-ip';
 export {
   createSession,
   invalidateSessionToken,
@@ -50,6 +51,7 @@ export {
   userRowToUser,
 } from './users/user';
 export { AUDIT_EVENT_TYPES } from './audit/audit';
+export { type AuditedRefusal, recordRefusal, REFUSAL_BUCKET_SECONDS } from './audit/refusals';
 export { type AuditEntryView, listAudit, type ListAuditInput, type ListAuditResult } from './audit/list-audit';
 export { describeDevice } from './account/device';
 export { listSessions, revokeOtherSessions, revokeSession, type SessionOverview } from './account/sessions';

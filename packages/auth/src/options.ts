@@ -28,10 +28,14 @@ export interface AuthOptions {
   /** Shared limits (in Postgres); see docs/security.md for the arithmetic. */
   limits: {
     codesPerEmail: LimitRule;
+    /** Codes to one inbox, however its address is spelled (`+tags`, Gmail dots): against inbox bombing. */
+    codesPerMailbox: LimitRule;
     wrongCodesPerEmail: LimitRule;
     /** A second, slower cap on wrong codes: bounds a patient guesser's odds per day and per year. */
     wrongCodesPerEmailPerDay: LimitRule;
     codesPerIp: LimitRule;
+    /** Code requests per IPv6 /48 (a site's usual allocation), over the per-/64 limit. */
+    codesPerIpv6Site: LimitRule;
     verifiesPerIp: LimitRule;
   };
 }
@@ -43,9 +47,11 @@ export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUr
   revealUnregistered: true,
   limits: {
     codesPerEmail: { limit: 5, windowSeconds: 3_600 },
+    codesPerMailbox: { limit: 5, windowSeconds: 3_600 },
     wrongCodesPerEmail: { limit: 10, windowSeconds: 3_600 },
     wrongCodesPerEmailPerDay: { limit: 20, windowSeconds: 86_400 },
     codesPerIp: { limit: 30, windowSeconds: 3_600 },
+    codesPerIpv6Site: { limit: 100, windowSeconds: 3_600 },
     verifiesPerIp: { limit: 60, windowSeconds: 600 },
   },
 };

@@ -24,8 +24,15 @@ export interface Failure<R extends Reason = Reason> {
   ok: false;
   reason: R;
   retryAfterSeconds?: number;
+  /** What lay behind the reason, for the operator's log only: one answer to clients hides it. */
+  detail?: string;
 }
 
 export function fail<R extends Reason>(reason: R, retryAfterSeconds?: number): Failure<R> {
   return retryAfterSeconds === undefined ? { ok: false, reason } : { ok: false, reason, retryAfterSeconds };
+}
+
+/** A failure whose cause the client must not learn, with that cause for the log. */
+export function failBecause<R extends Reason>(reason: R, detail: string): Failure<R> {
+  return { ok: false, reason, detail };
 }

@@ -1,5 +1,7 @@
-import type { Role } from '@app/db';
-import { beforeEach, describe, expect, it } from 'vitest';
+import type { Database, Role } from '@app/db';
+import { createDatabase } from '@app/db';
+import { sql } from 'kysely';
+import { beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   addUser,
   createSession,
@@ -276,7 +278,8 @@ describe('the last active admin', () => {
           : deactivateUser(suite.db, deps, { actorId: b, userId: a, meta }),
       ]);
       expect(results.map((r) => r.ok).sort()).toEqual([false, true]);
-      expect(results.find((r) => !r.ok)).toEqual({ ok: false, reason: 'last_admin' });
+      // The second to take the locks is no longer an admin by then.
+      expect(results.find((r) => !r.ok)).toEqual({ ok: false, reason: 'forbidden' });
       const admins = await suite.db.selectFrom('users').select('id').where('role', '=', 'admin').where('status', '=', 'active').execute();
       expect(admins).toHaveLength(1);
     }
@@ -299,7 +302,8 @@ describe('the last active admin', () => {
         revokeSession(suite.db, deps, { user: { id: x, email: `x${round}@example.com` }, sessionId: own.session.id, meta }),
         deactivateUser(suite.db, deps, { actorId: b, userId: a, meta }),
       ]);
-      expect(results[0]).toMatchObject({ ok: true });
+      // a's change is refused if b deactivated a first.
+      expect([{ ok: true }, { ok: false, reason: 'forbidden' }]).toContainEqual({ ok: results[0].ok, ...(results[0].ok ? {} : { reason: results[0].reason }) });
       expect(results[1]).toMatchObject({ ok: true });
       expect(await suite.db.selectFrom('sessions').select('id').where('user_id', '=', x).execute()).toEqual([]);
     }
@@ -319,6 +323,109 @@ describe('the last active admin', () => {
     }
   });
 });
+
+describe('an admin who is no longer one', () => {
+  /** Every admin write, by `actorId` on `userId`. */
+  const writes = {
+    setRole: (actorId: string, userId: string) => setUserRole(suite.db, deps, { actorId, userId, role: 'admin', meta }),
+    deactivate: (actorId: string, userId: string) => deactivateUser(suite.db, deps, { actorId, userId, meta }),
+    reactivate: (actorId: string, userId: string) => reactivateUser(suite.db, deps, { actorId, userId, meta }),
+    remove: (actorId: string, userId: string) => removeUser(suite.db, deps, { actorId, userId, meta }),
+    revokeSessions: (actorId: string, userId: string) => revokeUserSessions(suite.db, deps, { actorId, userId, meta }),
+    invite: (actorId: string) => inviteUser(suite.db, deps, { actorId, email: 'newcomer@example.com', role: 'admin', meta }),
+  };
+
+  it('cannot finish a write after being demoted, deactivated or removed since the request began', async () => {
+    const lost = {
+      demoted: (id: string) => suite.db.updateTable('users').set({ role: 'user' }).where('id', '=', id).execute(),
+      deactivated: (id: string) => suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', id).execute(),
+      removed: (id: string) => suite.db.deleteFrom('users').where('id', '=', id).execute(),
+    };
+    for (const [how, loseRole] of Object.entries(lost)) {
+      for (const [name, write] of Object.entries(writes)) {
+        await sql`truncate users, sessions, audit_events, email_outbox cascade`.execute(suite.db);
+        const boss = await activeUser('boss@example.com', 'admin');
+        const actor = await activeUser('actor@example.com', 'admin');
+        const sam = await activeUser('sam@example.com');
+        await createSession(suite.db, deps, sam, meta);
+        if (name === 'reactivate') await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', sam).execute();
+        // The request's access check passed; then another admin acted before the write.
+        await loseRole(actor);
+        expect(await write(actor, sam), `${name} by a ${how} admin`).toEqual({ ok: false, reason: 'forbidden' });
+        expect(await auditRows(), `${name} by a ${how} admin`).toEqual([]);
+        const users = await suite.db.selectFrom('users').select(['email', 'role', 'status']).orderBy('email').execute();
+        expect(users.map((u) => u.email)).toEqual([...(how === 'removed' ? [] : ['actor@example.com']), 'boss@example.com', 'sam@example.com']);
+        expect(await suite.db.selectFrom('sessions').select('id').where('user_id', '=', sam).execute()).toHaveLength(1);
+        expect(ok(await write(boss, sam)).ok, `${name} by an admin`).toBe(true);
+      }
+    }
+  });
+
+  it.skipIf(inject('testDatabaseTemplate').kind !== 'postgres')('waits for a demotion in flight and is then refused (needs DATABASE_URL)', async () => {
+    const holder = await createDatabase({ url: suite.url!, poolSize: 1 });
+    try {
+      for (const [name, write] of Object.entries(writes)) {
+        await sql`truncate users, sessions, audit_events, email_outbox cascade`.execute(suite.db);
+        await activeUser('boss@example.com', 'admin');
+        const actor = await activeUser('actor@example.com', 'admin');
+        const sam = await activeUser('sam@example.com');
+        if (name === 'reactivate') await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', sam).execute();
+        // Another admin's demotion of the actor, written but not committed while the write starts.
+        let commit!: () => void;
+        const committed = new Promise<void>((resolve) => (commit = resolve));
+        let demoted!: () => void;
+        const isDemoted = new Promise<void>((resolve) => (demoted = resolve));
+        const demotion = holder.transaction().execute(async (trx) => {
+          await trx.updateTable('users').set({ role: 'user' }).where('id', '=', actor).execute();
+          demoted();
+          await committed;
+        });
+        await isDemoted;
+        const result = write(actor, sam);
+        await waitForLockWait(suite.db, name);
+        commit();
+        await demotion;
+        expect(await result, name).toEqual({ ok: false, reason: 'forbidden' });
+        expect(await auditRows(), name).toEqual([]);
+      }
+    } finally {
+      await holder.destroy();
+    }
+  });
+
+  it('races another admin demoting them: every write they finish is recorded before the demotion', async () => {
+    for (let round = 0; round < 12; round++) {
+      await sql`truncate users, sessions, audit_events, email_outbox cascade`.execute(suite.db);
+      const boss = await activeUser('boss@example.com', 'admin');
+      const actor = await activeUser('actor@example.com', 'admin');
+      const sam = await activeUser('sam@example.com');
+      await createSession(suite.db, deps, sam, meta);
+      const results = await Promise.all([
+        round % 2 === 0 ? writes.revokeSessions(actor, sam) : writes.invite(actor),
+        round % 3 === 0 ? deactivateUser(suite.db, deps, { actorId: boss, userId: actor, meta }) : setUserRole(suite.db, deps, { actorId: boss, userId: actor, role: 'user', meta }),
+      ]);
+      expect(results[1].ok).toBe(true);
+      const rows = await auditRows();
+      const demotion = rows.findIndex((r) => r.actor_user_id === boss);
+      const byActor = rows.findIndex((r) => r.actor_user_id === actor);
+      if (results[0].ok) expect(byActor).toBeLessThan(demotion);
+      else expect([results[0], byActor]).toEqual([{ ok: false, reason: 'forbidden' }, -1]);
+    }
+  });
+});
+
+/** Waits (bounded) until a statement in this database waits for a row lock. */
+async function waitForLockWait(db: Database, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await sql<{ waiting: boolean }>`
+      select exists (select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock') as waiting`.execute(db);
+    if (rows[0]?.waiting) return;
+    // Without the re-check under lock, the write does not wait: it finishes (or fails) at once.
+    if (Date.now() > deadline) throw new Error(`${what} never waited for the demotion's lock`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('sessions', () => {
   it('lets a user end one of their own sessions but not someone else’s', async () => {

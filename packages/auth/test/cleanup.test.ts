@@ -53,7 +53,7 @@ describe('cleanup', () => {
     await outboxRow('sent', 6);
     await outboxRow('pending', 30);
     const before = { codes: await count('sign_in_codes'), limits: await count('rate_limits'), outbox: await count('email_outbox') };
-    expect(before).toEqual({ codes: 2, limits: 6, outbox: 7 });
+    expect(before).toEqual({ codes: 2, limits: 8, outbox: 7 });
 
     const result = await run();
     expect(result).toEqual({
@@ -63,7 +63,7 @@ describe('cleanup', () => {
         attempts: 1, // sam's attempt, expired (15 min after day 0) more than a day ago
         sessions: 1, // the one that expired on day 1
         outbox: 3, // sent/failed/expired older than 7 days
-        rateLimits: 2, // sam's day-0 cooldown and hourly rows (the network row was used again on day 2)
+        rateLimits: 3, // sam's day-0 cooldown, hourly and inbox rows (the network row was used again on day 2)
         invitedUsers: 0, // sam2 was invited only two days ago
       },
     });
@@ -72,6 +72,7 @@ describe('cleanup', () => {
     expect(await count('sign_in_codes')).toBe(1);
     expect((await suite.db.selectFrom('rate_limits').select('key').orderBy('key').execute()).map((r) => r.key)).toEqual([
       'code-cooldown:sam2@example.com',
+      'code-inbox:sam2@example.com',
       'code-ip:198.51.100.4',
       'code:sam2@example.com',
       'test:long',

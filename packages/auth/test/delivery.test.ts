@@ -84,7 +84,7 @@ describe('delivering queued emails', () => {
     const code = await latestCode(suite.db, 'ada@example.com');
     const mailer = scriptedMailer();
 
-    expect(await pass(mailer)).toEqual({ sent: 1, retrying: 0, failed: 0, expired: 0 });
+    expect(await pass(mailer)).toEqual({ sent: 1, retrying: 0, failed: 0, expired: 0, sends: [{ kind: 'sign_in_code', outcome: 'sent' }] });
     expect(mailer.calls).toHaveLength(1);
     expect(mailer.calls[0]).toMatchObject({ to: 'ada@example.com', subject: 'Your sign-in code for Acme', tag: 'sign_in_code' });
     expect(mailer.calls[0]!.text).toContain(code);
@@ -98,7 +98,7 @@ describe('delivering queued emails', () => {
     ]);
 
     deps.clock.advance(60);
-    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0, sends: [] });
     expect(mailer.calls).toHaveLength(1);
     expect(await outboxRow(requested.outboxId!)).toMatchObject({ status: 'sent', attempts: 1 });
   });
@@ -107,7 +107,7 @@ describe('delivering queued emails', () => {
     const id = await queue();
     const mailer = scriptedMailer('transient');
 
-    expect(await pass(mailer)).toMatchObject({ retrying: 1 });
+    expect(await pass(mailer)).toMatchObject({ retrying: 1, sends: [{ kind: 'sign_in_code', outcome: 'failed' }] });
     const waiting = await outboxRow(id);
     expect(waiting).toMatchObject({ status: 'pending', last_error: 'transient trouble #1', locked_until: null, text_body: 'text body' });
     const waitSeconds = (waiting.next_attempt_at.getTime() - deps.now().getTime()) / 1000;
@@ -124,7 +124,7 @@ describe('delivering queued emails', () => {
     expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2, last_error: null, provider_message_id: 'msg-2' });
 
     deps.clock.advance(600);
-    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0, sends: [] });
     expect(mailer.calls).toHaveLength(2);
     expect(await outboxRow(id)).toMatchObject({ status: 'sent', attempts: 2 });
   });
@@ -133,7 +133,7 @@ describe('delivering queued emails', () => {
     const id = await queue();
     const mailer = scriptedMailer('permanent');
 
-    expect(await pass(mailer)).toMatchObject({ failed: 1 });
+    expect(await pass(mailer)).toMatchObject({ failed: 1, sends: [{ kind: 'sign_in_code', outcome: 'permanently_failed' }] });
     expect(await outboxRow(id)).toMatchObject({ status: 'failed', last_error: 'permanent trouble #1', text_body: null, html_body: null, sent_at: null });
     expect(await auditRows('email_failed')).toEqual([
       {
@@ -145,7 +145,7 @@ describe('delivering queued emails', () => {
     ]);
 
     deps.clock.advance(600);
-    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0, sends: [] });
     expect(mailer.calls).toHaveLength(1);
     expect(await outboxRow(id)).toMatchObject({ status: 'failed', attempts: 1 });
   });
@@ -157,7 +157,7 @@ describe('delivering queued emails', () => {
 
     deps.clock.advance(30);
     // The provider has recovered, but the code in the email is useless by now.
-    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 1 });
+    expect(await pass(mailer)).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 1, sends: [] });
     expect(mailer.calls).toHaveLength(1);
     expect(await outboxRow(id)).toMatchObject({ status: 'expired', text_body: null, html_body: null, sent_at: null });
   });
@@ -192,7 +192,13 @@ describe('batches', () => {
     const ids = [await queue('ada@example.com'), await queue('bounced@example.com'), await queue('cy@example.com')];
     const mailer = batchingMailer();
 
-    expect(await pass(mailer)).toEqual({ sent: 2, retrying: 0, failed: 1, expired: 0 });
+    expect(await pass(mailer)).toEqual({
+      sent: 2,
+      retrying: 0,
+      failed: 1,
+      expired: 0,
+      sends: ['sent', 'permanently_failed', 'sent'].map((outcome) => ({ kind: 'sign_in_code', outcome })),
+    });
     expect(mailer.batches.map((b) => b.map((e) => e.to))).toEqual([['ada@example.com', 'bounced@example.com', 'cy@example.com']]);
     expect(await outboxRow(ids[0]!)).toMatchObject({ status: 'sent', provider_message_id: 'batch-1-0', text_body: null });
     expect(await outboxRow(ids[1]!)).toMatchObject({ status: 'failed', last_error: 'inactive recipient', text_body: null });
@@ -253,7 +259,7 @@ describe('several workers', () => {
     expect(await pass(scriptedMailer())).toMatchObject({ sent: 1 });
 
     slow.finish({ status: 'permanent', error: 'too late to matter' });
-    expect(await slowPass).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0 });
+    expect(await slowPass).toEqual({ sent: 0, retrying: 0, failed: 0, expired: 0, sends: [] });
     expect(await outboxRow(id)).toMatchObject({ status: 'sent', provider_message_id: 'msg-1', last_error: null });
     expect(await auditRows('email_failed')).toEqual([]);
     expect(deps.events).toContainEqual(expect.objectContaining({ event: 'email outcome dropped, lease lost', outboxId: id }));

@@ -50,6 +50,8 @@ export async function latestCode(db: Database, email: string): Promise<string> {
 export interface DatabaseSuite {
   /** This file's own database (valid inside tests and hooks). */
   readonly db: Database;
+  /** Its URL, for a second connection (undefined for the embedded database). */
+  readonly url: string | undefined;
   /** Fresh dependencies with a fake clock for each test. */
   readonly deps: TestDeps;
 }
@@ -72,6 +74,9 @@ export function useDatabaseSuite(): DatabaseSuite {
   return {
     get db() {
       return database!.db;
+    },
+    get url() {
+      return database!.url;
     },
     get deps() {
       return deps!;

@@ -49,6 +49,30 @@ describe('sign-in limits', () => {
     if (!sixth.ok) expect(sixth.retryAfterSeconds).toBeGreaterThan(60);
   });
 
+  it('limits codes per mailbox across +tags and Gmail dots, without merging the accounts', async () => {
+    deps.options.signup = 'open';
+    deps.options.code.resendCooldownSeconds = 0;
+    const variants = ['victim@gmail.com', 'victim+1@gmail.com', 'v.ictim@gmail.com', 'vic.tim+2@googlemail.com', 'VICTIM+3@gmail.com'];
+    for (const [i, email] of variants.entries()) expect((await ask(email, `198.51.100.${i + 1}`)).ok, email).toBe(true);
+    expect(await ask('victim+6@gmail.com', '198.51.100.9')).toMatchObject({ ok: false, reason: 'rate_limited' });
+    // Another mailbox is not affected; each variant is still its own email (attempts, and users once signed in).
+    expect((await ask('victim2@gmail.com', '198.51.100.10')).ok).toBe(true);
+    const attempts = await suite.db.selectFrom('sign_in_attempts').select('email').orderBy('email').execute();
+    expect(new Set(attempts.map((a) => a.email)).size).toBe(6);
+  });
+
+  it('limits IPv6 code requests per /48 too, so a site cannot spread over its 65,536 /64s', async () => {
+    deps.options.limits.codesPerIpv6Site = { limit: 3, windowSeconds: 3600 };
+    for (let i = 0; i < 4; i++) await addUser(suite.db, `u${i}@example.com`, 'user');
+    for (let i = 0; i < 3; i++) expect((await ask(`u${i}@example.com`, `2001:db8:5:${i + 1}::1`)).ok).toBe(true);
+    expect(await ask('u3@example.com', '2001:db8:5:ff::1')).toMatchObject({ ok: false, reason: 'rate_limited' });
+    expect((await ask('u3@example.com', '2001:db8:6:1::1')).ok).toBe(true);
+    // IPv4 has no such tier.
+    deps.options.limits.codesPerIpv6Site = { limit: 1, windowSeconds: 3600 };
+    for (let i = 0; i < 3; i++) await addUser(suite.db, `v${i}@example.com`, 'user');
+    for (let i = 0; i < 3; i++) expect((await ask(`v${i}@example.com`, '198.51.100.20')).ok).toBe(true);
+  });
+
   it('limits code requests per network, IPv6 by /64', async () => {
     deps.options.limits.codesPerIp = { limit: 3, windowSeconds: 3600 };
     for (let i = 0; i < 3; i++) await addUser(suite.db, `u${i}@example.com`, 'user');

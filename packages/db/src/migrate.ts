@@ -1,11 +1,13 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator } from 'kysely';
 import * as initial from './migrations/2026_11_26_0001_initial';
 import * as limitsAndAdmin from './migrations/2026_11_26_0002_limits_and_admin';
+import * as refusalCounts from './migrations/2026_12_01_0001_refusal_counts';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
 const migrations: Record<string, Migration> = {
   '2026_11_26_0001_initial': initial,
   '2026_11_26_0002_limits_and_admin': limitsAndAdmin,
+  '2026_12_01_0001_refusal_counts': refusalCounts,
 };
 
 function migratorFor(db: Kysely<any>): Migrator {

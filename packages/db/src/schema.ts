@@ -87,6 +87,8 @@ export interface AuditEventsTable {
   user_agent: string | null;
   data: ColumnType<Record<string, unknown>, string | undefined, string>;
   created_at: DefaultedTimestamp;
+  /** Set on `requests_refused` rows only: one row per minute, procedure, network and reason. */
+  refusal_bucket: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface RateLimitsTable {

@@ -4,10 +4,11 @@ import type { NextFunction, Request, Response } from 'express';
  * Refuses state-changing requests that a browser could send cross-site: a POST must be JSON
  * (forms and text/plain need no CORS preflight) and must come from the app's own origin.
  */
-export function csrfGuard(appOrigin: string) {
+export function csrfGuard(appOrigin: string, onRefused: (req: Request) => void) {
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method === 'GET' || req.method === 'HEAD' || req.method === 'OPTIONS') return next();
     if (isSameOriginJson(req, appOrigin)) return next();
+    onRefused(req);
     const error = {
       message: 'Cross-site request refused.',
       code: -32003,

@@ -1,8 +1,10 @@
-import { requestCode, signOut, type User, validateSessionToken, verifyCode } from '@app/auth';
+import { type Failure, recordRefusal, requestCode, signOut, type User, validateSessionToken, verifyCode } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
-import { reasonError } from '../errors';
+import type { Context } from '../context';
+import { type ReasonError, reasonError } from '../errors';
 import { cookieOptions, setCookie } from '../http/cookies';
+import { noteUser } from '../observability/observe-requests';
 import { publicProcedure } from '../trpc';
 
 /** What the API shows of a user. */
@@ -25,29 +27,51 @@ const verifyCodeInput = z.object({
   timezone: z.string().max(128),
 });
 
+/**
+ * The error for a refused sign-in step. Refusals that show probing or spraying are also counted in
+ * the audit log (per minute, see recordRefusal); a failure to count them is logged, and the client
+ * still gets its refusal.
+ */
+async function refused(ctx: Context, procedure: string, failure: Failure): Promise<ReasonError> {
+  const { reason } = failure;
+  if (reason === 'not_registered' || reason === 'rate_limited') {
+    const { db, deps } = ctx.services;
+    await recordRefusal(db, { reason, procedure, meta: ctx.meta, at: deps.now() }).catch((error: unknown) => {
+      ctx.req.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
+    });
+  }
+  return reasonError(failure);
+}
+
 export const authRouter = {
-  requestCode: publicProcedure.input(requestCodeInput).mutation(async ({ ctx, input }) => {
+  requestCode: publicProcedure.input(requestCodeInput).mutation(async ({ ctx, input, path }) => {
     const { services } = ctx;
     const result = await requestCode(services.db, services.deps, {
       email: input.email,
       attemptToken: ctx.cookies[services.cookies.attempt],
       meta: ctx.meta,
     });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw await refused(ctx, path, result);
     setCookie(ctx.res, services.cookies.attempt, result.attempt.token, cookieOptions(services.config.appUrl, result.attempt.expiresAt));
+    // Refused requests are counted with their reason where every refusal is (app.ts, onError).
+    services.metrics.codeRequests.inc({ outcome: result.outboxId === null ? 'decoy' : 'sent' });
     services.emailQueued();
     return { email: result.email, expiresInSeconds: result.expiresInSeconds, resendAfterSeconds: result.resendAfterSeconds };
   }),
 
-  verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input }) => {
+  verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input, path }) => {
     const { services } = ctx;
-    const result = await verifyCode(services.db, services.deps, {
+    // The sign-in's own log line goes through the request's logger, so it carries the request id.
+    const deps = { ...services.deps, log: ({ event, ...fields }: { event: string }) => ctx.req.log.info(fields, event) };
+    const result = await verifyCode(services.db, deps, {
       ...input,
       attemptToken: ctx.cookies[services.cookies.attempt],
       sessionToken: ctx.cookies[services.cookies.session],
       meta: ctx.meta,
     });
-    if (!result.ok) throw reasonError(result);
+    if (!result.ok) throw await refused(ctx, path, result);
+    noteUser(ctx.res, result.user.id);
+    services.metrics.signIns.inc();
     const { appUrl } = services.config;
     setCookie(ctx.res, services.cookies.attempt, '', cookieOptions(appUrl, null));
     // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
@@ -58,7 +82,9 @@ export const authRouter = {
   me: publicProcedure.query(async ({ ctx }): Promise<PublicUser | null> => {
     const { services } = ctx;
     const { user } = await validateSessionToken(services.db, services.deps, ctx.cookies[services.cookies.session]);
-    return user ? toPublicUser(user) : null;
+    if (!user) return null;
+    noteUser(ctx.res, user.id);
+    return toPublicUser(user);
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {

@@ -1,12 +1,17 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { ReasonError } from '../errors';
+import { isFromThisMachine } from '../http/loopback';
 import { publicProcedure } from '../trpc';
 
 export const devRouter = {
-  /** Recent emails printed to the console; only when emails are not really sent (never in production). */
+  /**
+   * Recent emails printed to the console; only when emails are not really sent (never in
+   * production), and only to this machine unless DEV_MAILBOX_PUBLIC=true: it holds sign-in codes.
+   */
   mailbox: publicProcedure.query(({ ctx }) => {
-    const recent = ctx.services.devMailbox;
-    if (!recent) throw new ReasonError('forbidden');
-    return { items: recent() };
+    const { devMailbox, config } = ctx.services;
+    if (!devMailbox || !config.devMailbox) throw new ReasonError('forbidden');
+    if (!config.devMailbox.public && !isFromThisMachine(ctx.req)) throw new ReasonError('forbidden');
+    return { items: devMailbox() };
   }),
 } satisfies TRPCRouterRecord;

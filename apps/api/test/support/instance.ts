@@ -1,6 +1,6 @@
 import type { Database } from '@app/db';
 import { loadConfig } from '../../src/config';
-import type { Logger } from '../../src/logger';
+import { capturingLogger, type LogEntry } from './log-capture';
 import { type RunningServer, startServer } from '../../src/server';
 import type { FakePostmark } from './fake-postmark';
 import { TestBrowser } from './test-browser';
@@ -8,11 +8,7 @@ import { TestBrowser } from './test-browser';
 export const TEST_ORIGIN = 'http://app.test';
 export const POSTMARK_TOKEN = 'test-postmark-token';
 
-export interface LogEntry {
-  level: string;
-  message: string;
-  fields: Record<string, unknown>;
-}
+export type { LogEntry } from './log-capture';
 
 /** The production environment the API tests run with, plus `env`. */
 export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): Record<string, string> {
@@ -27,6 +23,8 @@ export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): 
     POSTMARK_API_URL: postmarkUrl,
     MAIL_FROM: 'Acme <auth@app.test>',
     ADMIN_EMAIL: 'admin@app.test',
+    // A made-up http origin: every test talks plain http on loopback.
+    ALLOW_INSECURE_HTTP: 'true',
     WEB_DIST_DIR: '/nonexistent',
     // Every test client comes from 127.0.0.1: per-network limits are tested on their own.
     AUTH_LIMIT_CODES_PER_IP: '100000/1h',
@@ -52,10 +50,8 @@ export async function startInstance(options: {
   /** Faster email retries, for tests that wait for a retry. */
   delivery?: { retryBaseSeconds: number; retryMaxSeconds: number };
 }): Promise<Instance> {
-  const logs: LogEntry[] = [];
-  const record = (level: string) => (message: string, fields: Record<string, unknown> = {}) => logs.push({ level, message, fields });
-  const log: Logger = { info: record('info'), warn: record('warn'), error: record('error'), print: (text) => record('print')(text) };
   const config = loadConfig(testEnv(options.postmark.url, options.env));
+  const { log, entries: logs } = capturingLogger(config.logLevel);
   const server = await startServer(config, log, {
     db: options.db,
     deliveryIntervalMs: 50,

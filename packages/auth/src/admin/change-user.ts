@@ -5,6 +5,7 @@ import { isUuid } from '../ids';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import { deleteUserSessions } from '../sessions/revoke-sessions';
+import { lockActiveAdmins } from './admin-lock';
 import { checkLastAdmin } from './last-admin';
 import { findUserOverview, type UserOverview } from './user-overview';
 
@@ -15,31 +16,22 @@ export interface AdminAction {
   meta: RequestMeta;
 }
 
-export type ChangeUserResult = { ok: true; user: UserOverview } | Failure<'not_found' | 'last_admin'>;
+export type ChangeUserResult = { ok: true; user: UserOverview } | Failure<'not_found' | 'last_admin' | 'forbidden'>;
 
-async function lockForChange(trx: Transaction<DB>, userId: string) {
-  // Every active admin first, in id order, then the target: two admins demoting each other at
-  // once queue on the same rows in the same order, and the second sees the first one's change.
-  // NO KEY UPDATE conflicts with itself but not with the key-share locks that inserts referencing
-  // a user take (audit rows, sessions): FOR UPDATE would deadlock against those.
-  const admins = await trx
-    .selectFrom('users')
-    .select('id')
-    .where('role', '=', 'admin')
-    .where('status', '=', 'active')
-    .orderBy('id')
-    .forNoKeyUpdate()
-    .execute();
+async function lockForChange(trx: Transaction<DB>, action: AdminAction) {
+  // The admins first (see lockActiveAdmins), then the target, always in this order.
+  const admins = await lockActiveAdmins(trx, action.actorId);
+  if (!admins.ok) return admins;
   const target = await trx
     .selectFrom('users')
     .select(['id', 'email', 'role', 'status', 'activated_at'])
-    .where('id', '=', userId)
+    .where('id', '=', action.userId)
     .forNoKeyUpdate()
     .executeTakeFirst();
-  return target ? { target, activeAdminIds: admins.map((a) => a.id) } : null;
+  return target ? { ok: true as const, target, activeAdminIds: admins.activeAdminIds } : fail('not_found');
 }
 
-type Locked = NonNullable<Awaited<ReturnType<typeof lockForChange>>>;
+type Locked = Extract<Awaited<ReturnType<typeof lockForChange>>, { ok: true }>;
 /** What a change does to a locked user; null when it would change nothing (no write, no audit row). */
 type Change = (trx: Transaction<DB>, locked: Locked, now: Date) => Promise<Failure<'last_admin'> | { type: AuditEventType; data: Record<string, unknown> } | null>;
 
@@ -47,8 +39,8 @@ function changeUser(db: Database, deps: AuthDeps, action: AdminAction, change: C
   if (!isUuid(action.userId)) return Promise.resolve(fail('not_found'));
   return db.transaction().execute(async (trx): Promise<ChangeUserResult> => {
     const now = deps.now();
-    const locked = await lockForChange(trx, action.userId);
-    if (!locked) return fail('not_found');
+    const locked = await lockForChange(trx, action);
+    if (!locked.ok) return locked;
     const outcome = await change(trx, locked, now);
     if (outcome && 'reason' in outcome) return outcome;
     if (outcome) {
@@ -106,12 +98,12 @@ export function reactivateUser(db: Database, deps: AuthDeps, action: AdminAction
  * Deletes a user; their sessions and sign-in attempts go with them (cascades), audit rows stay
  * (the subject becomes null, the email column keeps who it was).
  */
-export async function removeUser(db: Database, deps: AuthDeps, action: AdminAction): Promise<{ ok: true } | Failure<'not_found' | 'last_admin'>> {
+export async function removeUser(db: Database, deps: AuthDeps, action: AdminAction): Promise<{ ok: true } | Failure<'not_found' | 'last_admin' | 'forbidden'>> {
   if (!isUuid(action.userId)) return fail('not_found');
   return db.transaction().execute(async (trx) => {
     const now = deps.now();
-    const locked = await lockForChange(trx, action.userId);
-    if (!locked) return fail('not_found');
+    const locked = await lockForChange(trx, action);
+    if (!locked.ok) return locked;
     const { target, activeAdminIds } = locked;
     const rule = checkLastAdmin({ activeAdminIds, targetId: target.id, after: null });
     if (!rule.ok) return rule;

@@ -5,6 +5,7 @@ import { parseEmail } from '../email-address';
 import { invitationEmail } from '../emails/invitation-email';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
+import { lockActiveAdmins } from './admin-lock';
 import { findUserOverview, type UserOverview } from './user-overview';
 
 /** An invitation that cannot be delivered in a week is stale; the admin can invite again. */
@@ -21,7 +22,7 @@ export interface InviteUserInput {
 
 export type InviteUserResult =
   | { ok: true; user: UserOverview; emailQueued: boolean }
-  | Failure<'missing_email' | 'invalid_email' | 'already_exists'>;
+  | Failure<'missing_email' | 'invalid_email' | 'already_exists' | 'forbidden'>;
 
 /** Adds a user who becomes active on first sign-in, and queues their invitation in the same transaction. */
 export async function inviteUser(db: Database, deps: AuthDeps, input: InviteUserInput): Promise<InviteUserResult> {
@@ -31,6 +32,8 @@ export async function inviteUser(db: Database, deps: AuthDeps, input: InviteUser
   const sendEmail = input.sendEmail ?? true;
   return db.transaction().execute(async (trx): Promise<InviteUserResult> => {
     const now = deps.now();
+    const admins = await lockActiveAdmins(trx, input.actorId);
+    if (!admins.ok) return admins;
     // The unique email decides who wins when two admins invite the same person at once.
     const inserted = await trx
       .insertInto('users')

@@ -6,6 +6,7 @@ import type { AuthDeps } from '../options';
 import { fail, type Failure } from '../reasons';
 import { deleteUserSessions } from '../sessions/revoke-sessions';
 import type { Executor } from '../users/user';
+import { lockActiveAdmins } from './admin-lock';
 import type { AdminAction } from './change-user';
 
 async function findUser(db: Executor, userId: string) {
@@ -29,8 +30,10 @@ export async function revokeUserSessions(
   db: Database,
   deps: AuthDeps,
   action: AdminAction,
-): Promise<{ ok: true; revoked: number } | Failure<'not_found'>> {
+): Promise<{ ok: true; revoked: number } | Failure<'not_found' | 'forbidden'>> {
   return db.transaction().execute(async (trx) => {
+    const admins = await lockActiveAdmins(trx, action.actorId);
+    if (!admins.ok) return admins;
     // Locked (as change-user.ts locks) so a removal cannot slip in before the audit row that names the user.
     const user = isUuid(action.userId)
       ? await trx.selectFrom('users').select(['id', 'email']).where('id', '=', action.userId).forNoKeyUpdate().executeTakeFirst()

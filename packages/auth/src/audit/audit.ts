@@ -9,6 +9,7 @@ export const AUDIT_EVENT_TYPES = [
   'sign_in_succeeded',
   'sign_in_failed',
   'attempt_voided',
+  'requests_refused',
   'signed_out',
   'email_sent',
   'email_failed',

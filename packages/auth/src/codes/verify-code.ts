@@ -3,7 +3,7 @@ import { parseEmail } from '../email-address';
 import { checkLimits, checkLimitsAndRead } from '../limits/rate-limit';
 import { verifyChecks } from '../limits/sign-in-limits';
 import type { AuthDeps, RequestMeta } from '../options';
-import { fail, type Failure } from '../reasons';
+import { fail, failBecause, type Failure } from '../reasons';
 import { invalidateSessionToken } from '../sessions/session';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
@@ -46,20 +46,17 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
   const checks = verifyChecks(deps, input.meta.ip, wellFormed ? email.email : null);
   if (!wellFormed) {
     const admitted = await checkLimits(db, checks, now);
-    return admitted.ok ? fail('invalid_or_expired_code') : fail('rate_limited', admitted.retryAfterSeconds);
+    const malformed = !email.ok ? 'malformed email' : code === null ? 'malformed code' : input.attemptToken ? 'malformed attempt cookie' : 'no attempt cookie';
+    return admitted.ok ? failBecause('invalid_or_expired_code', malformed) : fail('rate_limited', admitted.retryAfterSeconds);
   }
   const { decision, rows } = await checkLimitsAndRead<AttemptRow>(db, checks, now, attemptWithCodes(db, deps, token.id, now));
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const attempt = attemptFrom(rows);
-  if (
-    !attempt ||
-    !secretMatches(token.secret, attempt.secretHash) ||
-    attempt.email !== email.email ||
-    attempt.consumedAt !== null ||
-    attempt.expiresAt <= now
-  ) {
-    return fail('invalid_or_expired_code');
-  }
+  // A cookie naming no attempt, or another attempt's secret or email: not this browser's attempt.
+  if (!attempt) return failBecause('invalid_or_expired_code', 'unknown attempt');
+  if (!secretMatches(token.secret, attempt.secretHash) || attempt.email !== email.email) return failBecause('invalid_or_expired_code', 'foreign attempt');
+  if (attempt.consumedAt !== null) return failBecause('invalid_or_expired_code', 'attempt already used');
+  if (attempt.expiresAt <= now) return failBecause('invalid_or_expired_code', 'attempt expired');
   if (attempt.voidedAt !== null) return fail('too_many_attempts');
 
   const { options } = deps;
@@ -69,7 +66,7 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
   }
 
   const userId = attempt.userId ?? (attempt.kind === 'sign_up' ? await signUp(db, attempt.email, now) : null);
-  if (userId === null) return fail('invalid_or_expired_code');
+  if (userId === null) return failBecause('invalid_or_expired_code', 'decoy attempt');
   const result = await signIn(db, deps, { attempt, userId, timezone: timezone.timezone, meta: input.meta, now });
   if (result.ok) {
     if (input.sessionToken) await invalidateSessionToken(db, input.sessionToken);

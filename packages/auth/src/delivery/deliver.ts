@@ -26,6 +26,8 @@ export interface DeliveryReport {
   retrying: number;
   failed: number;
   expired: number;
+  /** Every send this pass made, by the email's kind: what metrics count. */
+  sends: Array<{ kind: string; outcome: 'sent' | 'failed' | 'permanently_failed' }>;
 }
 
 /** Seconds to wait before attempt number `attempts + 1`, with ±20 % jitter so retries spread out, capped. */
@@ -47,7 +49,7 @@ export async function deliverDueEmails(
   options: DeliveryOptions = defaultDeliveryOptions,
 ): Promise<DeliveryReport> {
   const { claimed, expired } = await claimDueEmails(db, deps.now(), options);
-  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, expired };
+  const report: DeliveryReport = { sent: 0, retrying: 0, failed: 0, expired, sends: [] };
   if (claimed.length === 0) return report;
 
   const results = await sendAll(mailer, claimed);
@@ -63,6 +65,7 @@ export async function deliverDueEmails(
       continue;
     }
     report[outcome.kind] += 1;
+    report.sends.push({ kind: row.kind, outcome: result.status === 'sent' ? 'sent' : result.status === 'permanent' ? 'permanently_failed' : 'failed' });
     logOutcome(deps, outcome);
   }
   return report;
@@ -141,6 +144,17 @@ async function guarded(count: number, send: () => Promise<SendResult[]>): Promis
   } catch (error) {
     return Array<SendResult>(count).fill({ status: 'transient', error: error instanceof Error ? error.message : String(error) });
   }
+}
+
+/** How many emails wait to be sent, and for how long the oldest has waited (0 when none). */
+export async function pendingEmailsSummary(db: Database, now: Date): Promise<{ pending: number; oldestPendingSeconds: number }> {
+  const row = await db
+    .selectFrom('email_outbox')
+    .select([sql<string>`count(*)`.as('n'), sql<Date | null>`min(created_at)`.as('oldest')])
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  const oldest = row.oldest === null ? null : new Date(row.oldest);
+  return { pending: Number(row.n), oldestPendingSeconds: oldest ? Math.max(0, (now.getTime() - oldest.getTime()) / 1000) : 0 };
 }
 
 /** Pending emails right now (for readiness and tests). */

@@ -1,30 +1,59 @@
-import { isIPv4, isIPv6 } from 'node:net';
+import ipaddr from 'ipaddr.js';
+
+type Address = ipaddr.IPv4 | ipaddr.IPv6;
+
+/**
+ * Reads a client address as proxies write it: a bare IPv4 or IPv6 address, `1.2.3.4:port`,
+ * `[v6]` or `[v6]:port`; a zone (`%eth0`) is dropped and IPv4-mapped IPv6 becomes IPv4. Only
+ * dotted-quad IPv4 counts: `1.2.3` or `0x7f.1` are not addresses a proxy writes.
+ */
+function parseAddress(raw: string | null | undefined): Address | null {
+  if (!raw) return null;
+  const text = raw.trim();
+  const unwrapped = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(text)?.[1] ?? /^(\d{1,3}(?:\.\d{1,3}){3}):\d{1,5}$/.exec(text)?.[1] ?? text;
+  const bare = unwrapped.split('%')[0] ?? unwrapped;
+  if (ipaddr.IPv4.isValidFourPartDecimal(bare)) return ipaddr.IPv4.parse(bare);
+  if (!ipaddr.IPv6.isValid(bare)) return null;
+  const v6 = ipaddr.IPv6.parse(bare);
+  return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
+}
+
+/** A client address in one canonical form (see `parseAddress`), or null when it is not an IP address. */
+export function normalizeClientIp(raw: string | null | undefined): string | null {
+  return parseAddress(raw)?.toString() ?? null;
+}
+
+/** Whether an address is this machine's: 127.0.0.0/8, ::1, or either written as a proxy writes it. */
+export function isLoopbackIp(raw: string | null | undefined): boolean {
+  return parseAddress(raw)?.range() === 'loopback';
+}
+
+// Clients whose address cannot be read share one bucket: limits hold for them too, never switch off.
+const UNREADABLE = 'unreadable';
 
 /**
  * The network a client address stands for when limiting: an IPv4 address as is, an IPv6 address
  * by its /64 (one subscriber usually holds a whole /64), IPv4-mapped IPv6 as the IPv4 address.
  */
-export function limitNetwork(ip: string | null): string | null {
-  if (!ip) return null;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
-  if (mapped?.[1] && isIPv4(mapped[1])) return mapped[1];
-  if (isIPv4(ip)) return ip;
-  if (!isIPv6(ip)) return null;
-  return `${expandIPv6(ip).slice(0, 4).join(':')}::/64`;
+export function limitNetwork(ip: string | null): string {
+  const address = parseAddress(ip);
+  if (!address) return UNREADABLE;
+  if (address.kind() === 'ipv4') return address.toString();
+  return ipv6Prefix(address as ipaddr.IPv6, 4);
 }
 
-function expandIPv6(ip: string): string[] {
-  const withoutZone = ip.split('%')[0] ?? ip;
-  const [head = '', tail] = withoutZone.split('::');
-  const left = head ? head.split(':') : [];
-  const right = tail ? tail.split(':') : [];
-  // A trailing dotted IPv4 part takes two groups.
-  const last = right.length ? right : left;
-  const dotted = last.at(-1);
-  if (dotted?.includes('.')) {
-    const [a = 0, b = 0, c = 0, d = 0] = dotted.split('.').map(Number);
-    last.splice(-1, 1, ((a << 8) | b).toString(16), ((c << 8) | d).toString(16));
-  }
-  const fill = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...fill, ...right].map((g) => parseInt(g, 16).toString(16));
+/**
+ * The coarser network for IPv6 clients: the /48 a site is usually given (65,536 /64s). Null for
+ * IPv4 and unreadable addresses, which the per-network limit already covers.
+ */
+export function limitNetwork48(ip: string | null): string | null {
+  const address = parseAddress(ip);
+  return address?.kind() === 'ipv6' ? ipv6Prefix(address as ipaddr.IPv6, 3) : null;
+}
+
+function ipv6Prefix(address: ipaddr.IPv6, groups: 3 | 4): string {
+  return `${address.parts
+    .slice(0, groups)
+    .map((g) => g.toString(16))
+    .join(':')}::/${groups * 16}`;
 }

@@ -12,7 +12,7 @@ import {
 
 describe('auditTypeLabel', () => {
   it('has words for every type the filter offers', () => {
-    expect(AUDIT_TYPES).toHaveLength(13);
+    expect(AUDIT_TYPES).toHaveLength(14);
     expect(auditTypeLabel('role_changed')).toBe('Role changed');
     expect(auditTypeLabel('sign_in_succeeded')).toBe('Signed in');
   });

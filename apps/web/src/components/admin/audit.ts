@@ -9,6 +9,7 @@ export const auditTypeLabels = {
   sign_in_succeeded: 'Signed in',
   sign_in_failed: 'Sign-in failed',
   attempt_voided: 'Attempt voided',
+  requests_refused: 'Requests refused',
   signed_out: 'Signed out',
   session_revoked: 'Session revoked',
   user_invited: 'User invited',

@@ -1,0 +1,25 @@
+import { normalizeClientIp } from '@app/auth';
+import type { Request } from 'express';
+import type { Logger } from '../logger';
+
+/**
+ * The client's address for a request, in one canonical form. `req.ip` honours TRUST_PROXY: the
+ * socket address unless a trusted proxy forwarded the request, and then what that proxy wrote,
+ * which may carry a port (`203.0.113.5:51234`, `[2001:db8::1]:443`) or be no address at all
+ * (`unknown`). What still is not an address falls back to the socket address, so the per-network
+ * limits never lose their key; the first such request in a process is logged, as the proxy in
+ * front is then misconfigured.
+ */
+export function clientAddressReader(log: Pick<Logger, 'warn'>): (req: Request) => string | null {
+  let warned = false;
+  return (req) => {
+    const forwarded = normalizeClientIp(req.ip);
+    if (forwarded) return forwarded;
+    const socket = normalizeClientIp(req.socket.remoteAddress);
+    if (!warned) {
+      warned = true;
+      log.warn('client address is not an IP address; using the socket address (shown once)', { forwarded: req.ip?.slice(0, 100) ?? null, socket });
+    }
+    return socket;
+  };
+}

@@ -1,0 +1,37 @@
+import { sql } from 'kysely';
+import { limitNetwork } from '../limits/client-ip';
+import type { RequestMeta } from '../options';
+import type { Reason } from '../reasons';
+import type { Executor } from '../users/user';
+import { auditRow } from './audit';
+
+/** Refusals that show probing and spraying, so they reach the audit log (ASVS 16.3.2/16.3.3). */
+export type AuditedRefusal = Extract<Reason, 'not_registered' | 'rate_limited'>;
+
+/** Refusals are counted per minute: one audit row per procedure, network and reason in each. */
+export const REFUSAL_BUCKET_SECONDS = 60;
+
+/**
+ * Counts a refusal in the audit log: the first refusal of a minute for a procedure, client network
+ * and reason writes a `requests_refused` row, the next ones raise its count. So an attack adds at
+ * most one row a minute per network it uses, however fast it sends (the table and the disk cannot
+ * be flooded), and the audit log still says who was refused, how often and when.
+ */
+export async function recordRefusal(
+  db: Executor,
+  input: { reason: AuditedRefusal; procedure: string; meta: RequestMeta; at: Date },
+): Promise<void> {
+  const { reason, procedure, meta } = input;
+  // IPv6 clients count by their /64, as the limits do: one host holds millions of addresses.
+  const network = limitNetwork(meta.ip) ?? meta.ip ?? 'unknown';
+  const bucketMs = REFUSAL_BUCKET_SECONDS * 1000;
+  const minute = new Date(Math.floor(input.at.getTime() / bucketMs) * bucketMs);
+  const row = auditRow({ type: 'requests_refused', meta, data: { reason, procedure, network, count: 1 }, at: minute });
+  await db
+    .insertInto('audit_events')
+    .values({ ...row, refusal_bucket: `${minute.toISOString()} ${reason} ${procedure} ${network}` })
+    .onConflict((oc) =>
+      oc.column('refusal_bucket').doUpdateSet({ data: sql`jsonb_set(audit_events.data, '{count}', to_jsonb((audit_events.data->>'count')::int + 1))` }),
+    )
+    .execute();
+}
