@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['./test/global-setup.ts'],
-    include: ['{apps,packages}/*/{src,test}/**/*.test.ts', 'e2e/**/*.test.ts'],
+    include: ['{apps,packages}/*/{src,test}/**/*.test.ts', 'e2e/**/*.test.ts', '{test,scripts}/**/*.test.ts'],
     // PGlite copies and real servers take seconds to start on a 2-core machine.
     testTimeout: 30_000,
     hookTimeout: 60_000,

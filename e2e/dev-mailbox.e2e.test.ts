@@ -2,29 +2,36 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../apps/api/src/config';
 import { createLogger } from '../apps/api/src/logger';
 import { type RunningServer, startServer } from '../apps/api/src/server';
 import { screenshots, webDist } from './support/browser-app';
 import { launchChromium } from './support/chromium';
 import { freePort } from '../apps/api/test/support/free-port';
+import { openProcessDatabase, type ProcessDatabase } from '../apps/api/test/support/process-database';
 
 const quiet = createLogger({ level: 'silent' });
 let server: RunningServer;
 let browser: Browser;
 let origin: string;
+let database: ProcessDatabase;
 
 // Development without Postmark: the code is read from the dev mailbox page, as a developer would.
 beforeAll(async () => {
   const port = await freePort();
   origin = `http://127.0.0.1:${port}`;
+  // A copy of the migrated test database: creating one from nothing (PGlite's initdb) takes most of
+  // a minute on a busy 2-core machine, and the database is not what this test is about.
+  database = await openProcessDatabase(inject('testDatabaseTemplate'), 'e2e-dev');
   const config = loadConfig({
     NODE_ENV: 'development',
     HOST: '127.0.0.1',
     PORT: String(port),
     APP_URL: origin,
+    // Where the development secret is kept (on PGlite, the copy's files replace it).
     DATA_DIR: mkdtempSync(join(tmpdir(), 'e2e-dev-')),
+    ...database.env,
     WEB_DIST_DIR: webDist,
   });
   server = await startServer(config, quiet, { deliveryIntervalMs: 50 });
@@ -33,6 +40,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await database?.close();
 });
 
 describe('the dev mailbox', () => {

@@ -1,12 +1,16 @@
 import { type Browser, type BrowserContextOptions, chromium, type ConsoleMessage, type Page } from 'playwright-core';
+import { findChromium } from '../../scripts/find-chromium.mjs';
 
 /**
- * Debian's Chromium, headless, with nothing that reaches beyond loopback. Playwright gives every
- * launch a fresh temporary profile (user-data-dir) and removes it on close.
+ * The Chromium `pnpm test` found (scripts/find-chromium.mjs), headless, with nothing that reaches
+ * beyond loopback. Playwright gives every launch a fresh temporary profile (user-data-dir) and
+ * removes it on close.
  */
 export function launchChromium(): Promise<Browser> {
+  const { path, where } = findChromium();
+  if (!path) throw new Error(`No Chromium found (looked at ${where.join(', ')}); run node scripts/ensure-chromium.mjs for how to install one.`);
   return chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    executablePath: path,
     args: [
       '--headless',
       '--no-sandbox',

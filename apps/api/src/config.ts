@@ -42,7 +42,8 @@ function limitRule(fallback: LimitRule) {
     });
 }
 
-const envSchema = z.object({
+/** Every environment variable the API reads (the keys), with its check and default. */
+export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: optional,
   PORT: z.coerce.number().int().min(0).max(65_535).default(3000),

@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openTestDatabase, type TestDatabase } from '@app/db/testing';
+import { type TestDatabase } from '@app/db/testing';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ApiProcess, startApiProcess } from './support/api-process';
 import { freePort } from './support/free-port';
 import { type FakePostmark, startFakePostmark } from './support/fake-postmark';
 import { POSTMARK_TOKEN, testEnv, waitUntil } from './support/instance';
+import { openProcessDatabase, type ProcessDatabase } from './support/process-database';
 import { TestBrowser } from './support/test-browser';
 
 /*
@@ -16,8 +13,8 @@ import { TestBrowser } from './support/test-browser';
  * as a real process, on a database copy of its own (a Postgres database, or a PGlite data dir).
  */
 const template = inject('testDatabaseTemplate');
+let owned: ProcessDatabase | null = null;
 let database: TestDatabase | null = null;
-let dataDir: string | null = null;
 let postmark: FakePostmark;
 let env: Record<string, string>;
 let api: ApiProcess | null = null;
@@ -25,25 +22,15 @@ let api: ApiProcess | null = null;
 beforeAll(async () => {
   postmark = await startFakePostmark({ serverToken: POSTMARK_TOKEN });
   const port = await freePort();
-  let databaseEnv: Record<string, string>;
-  if (template.kind === 'postgres') {
-    database = await openTestDatabase(template);
-    databaseEnv = { DATABASE_URL: database.url! };
-  } else {
-    // The migrated template's files, so the process skips creating a database (slow in PGlite).
-    dataDir = mkdtempSync(join(tmpdir(), 'crash-recovery-'));
-    const untar = spawnSync('tar', ['-xf', template.dumpPath, '-C', dataDir], { encoding: 'utf8', timeout: 30_000 });
-    if (untar.status !== 0) throw new Error(`could not unpack the database template: ${untar.stderr}`);
-    databaseEnv = { DATA_DIR: dataDir };
-  }
+  owned = await openProcessDatabase(template, 'crash-recovery');
+  database = owned.database;
   // Open sign-up: people can sign in without being added first (the process owns the database).
-  env = testEnv(postmark.url, { ...databaseEnv, PORT: String(port), SIGNUP: 'open' });
+  env = testEnv(postmark.url, { ...owned.env, PORT: String(port), SIGNUP: 'open' });
 });
 afterAll(async () => {
   await api?.stop('SIGKILL');
   await postmark?.close();
-  await database?.close();
-  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  await owned?.close();
 });
 
 /** A browser tab on the API; the restarted process listens at the same address, so tabs carry over. */

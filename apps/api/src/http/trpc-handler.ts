@@ -32,6 +32,16 @@ interface PlainCall {
  * here directly, with tRPC's public helpers for the procedure call, error shape and status.
  * Anything else (unknown paths, wrong methods, bad JSON, oversized batches, streaming) goes to
  * tRPC's own `resolveResponse`, so protocol errors are exactly tRPC's. Both answer in one write.
+ *
+ * This leans on tRPC internals, so @trpc/server and @trpc/client are pinned to one exact version.
+ * On an upgrade, re-check (trpc-handler.test.ts compares answers with tRPC's own adapter):
+ * - `internal_exceptionHandler` and `incomingMessageToRequest` from `@trpc/server/adapters/node-http`;
+ * - `router._def.procedures` (a flat record by dotted path), `router._def._config` (transformer,
+ *   error formatter) and `procedure._def.type`;
+ * - `callTRPCProcedure`, `getErrorShape`, `transformTRPCResponse`, `getHTTPStatusCode` and
+ *   `resolveResponse`, with the option names passed here;
+ * - the query-string protocol (`batch=1`, `input`, `connectionParams`, the `trpc-accept` header) and
+ *   the stream-like-response message, copied from tRPC's own handler.
  */
 export function trpcHandler<TRouter extends AnyTRPCRouter>(opts: TrpcHandlerOptions<TRouter>): RequestHandler {
   return (req, res) => {

@@ -26,12 +26,20 @@ export interface ApiProcess {
  * Starts the server with exactly `env` (plus PATH), waits until it listens (bounded), and collects
  * its log. Nothing is inherited from the test's environment, so no setting leaks in.
  */
-export async function startApiProcess(options: { env: Record<string, string>; entry?: 'source' | 'dist'; startTimeoutMs?: number }): Promise<ApiProcess> {
+export async function startApiProcess(options: {
+  env: Record<string, string>;
+  entry?: 'source' | 'dist';
+  /** Another way to start it (`pnpm start`, a deployed copy); it runs as a process group of its own. */
+  command?: { file: string; args: string[]; cwd: string };
+  startTimeoutMs?: number;
+}): Promise<ApiProcess> {
   const args = options.entry === 'dist' ? ['--enable-source-maps', 'dist/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-  const child: ChildProcess = spawn(process.execPath, args, {
-    cwd: apiDir,
+  const command = options.command ?? { file: process.execPath, args, cwd: apiDir };
+  const child: ChildProcess = spawn(command.file, command.args, {
+    cwd: command.cwd,
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.command !== undefined,
   });
   const lines: LogLine[] = [];
   // What was not a log line (a crash's stack trace), for the error message.
@@ -83,7 +91,10 @@ export async function startApiProcess(options: { env: Record<string, string>; en
     });
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (!exited) child.kill(signal);
+    // A wrapper such as pnpm may not pass the signal on: the whole group gets it.
+    if (exited) return exit;
+    if (options.command) process.kill(-child.pid!, signal);
+    else child.kill(signal);
     await exit;
   };
 

@@ -39,14 +39,14 @@ export async function startTestApp(options: { env?: Record<string, string>; now?
 }
 
 /** Requests a code for `email` in `browser` and returns the code from the delivered email. */
-export async function receiveCode(app: TestApp, browser: TestBrowser, email: string): Promise<string> {
+export async function receiveCode(app: Pick<TestApp, 'postmark'>, browser: TestBrowser, email: string): Promise<string> {
   const before = app.postmark.messages.length;
   await browser.trpc.auth.requestCode.mutate({ email });
   return app.postmark.waitForCode(email, before);
 }
 
 /** Signs `email` in through the API, as the SPA does. */
-export async function signIn(app: TestApp, browser: TestBrowser, email: string) {
+export async function signIn(app: Pick<TestApp, 'postmark'>, browser: TestBrowser, email: string) {
   const code = await receiveCode(app, browser, email);
   return browser.trpc.auth.verifyCode.mutate({ email, code, timezone: 'Europe/Berlin' });
 }

@@ -11,6 +11,8 @@ describe('describeDevice', () => {
       'Mobile Safari 17 on iOS (iPhone)',
     ],
     ['Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36', 'Mobile Chrome 120 on Android (Pixel 8)'],
+    ['Mozilla/5.0 (Android 14; Mobile; rv:121.0) Gecko/121.0 Firefox/121.0', 'Mobile Firefox 121 on Android'],
+    ['Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15', 'Safari 17 on macOS'],
   ];
   for (const [userAgent, expected] of cases) {
     it(`reads "${expected}"`, () => {

@@ -2,14 +2,21 @@ import { UAParser } from 'ua-parser-js';
 
 const UNKNOWN = 'Unknown device';
 
+// ua-parser-js 1.x (MIT) names a few things differently from what people (and 2.x) call them.
+const OS_NAMES: Record<string, string> = { 'Mac OS': 'macOS' };
+// Safari on a phone is already "Mobile Safari"; Chrome and Firefox get the same prefix there.
+const MOBILE_PREFIXED = new Set(['Chrome', 'Firefox']);
+
 /** A device as a person recognises it, from a User-Agent header: "Chrome 120 on macOS". */
 export function describeDevice(userAgent: string | null): string {
   if (!userAgent) return UNKNOWN;
   const { browser, os, device } = UAParser(userAgent);
-  const app = browser.name ? [browser.name, browser.major].filter(Boolean).join(' ') : null;
+  const onPhone = device.type === 'mobile';
+  const browserName = browser.name && onPhone && MOBILE_PREFIXED.has(browser.name) ? `Mobile ${browser.name}` : browser.name;
+  const app = browserName ? [browserName, browser.major].filter(Boolean).join(' ') : null;
   // OS versions are left out: browsers freeze them (macOS 10.15.7, Windows 10) so they mislead.
-  const system = os.name ?? null;
-  const model = device.type === 'mobile' || device.type === 'tablet' ? (device.model ?? null) : null;
+  const system = os.name ? (OS_NAMES[os.name] ?? os.name) : null;
+  const model = onPhone || device.type === 'tablet' ? (device.model ?? null) : null;
   const where = system && model && !system.includes(model) ? `${system} (${model})` : system;
   if (app && where) return `${app} on ${where}`;
   return app ?? where ?? UNKNOWN;
