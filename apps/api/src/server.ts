@@ -23,24 +23,24 @@ export async function startServer(
   log: Logger,
   overrides: { db?: Database; now?: () => Date; deliveryIntervalMs?: number; delivery?: Partial<DeliveryOptions> } = {},
 ): Promise<RunningServer> {
-  const services = await createServices(config, log, overrides);
-  const applied = await migrateToLatest(services.db);
+  const base = await createServices(config, log, overrides);
+  const applied = await migrateToLatest(base.db);
   if (applied.length > 0) log.info('database migrated', { applied });
   if (config.adminEmail) {
-    const admin = await ensureFirstAdmin(services.db, config.adminEmail, services.deps.now());
+    const admin = await ensureFirstAdmin(base.db, config.adminEmail, base.deps.now());
     if (admin) log.info('first admin added', { email: admin.user.email });
   }
 
   const worker = startDeliveryWorker({
-    db: services.db,
-    deps: services.deps,
-    mailer: services.mailer,
+    db: base.db,
+    deps: base.deps,
+    mailer: base.mailer,
     log,
-    metrics: services.metrics,
+    metrics: base.metrics,
     ...(overrides.deliveryIntervalMs ? { intervalMs: overrides.deliveryIntervalMs } : {}),
     ...(overrides.delivery ? { options: { ...defaultDeliveryOptions, ...overrides.delivery } } : {}),
   });
-  services.emailQueued = worker.kick;
+  const services: Services = { ...base, emailQueued: worker.kick };
   const housekeeping = startHousekeepingJob({ db: services.db, now: services.deps.now, retention: config.retention, log });
 
   const app = createApp(services);

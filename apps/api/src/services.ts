@@ -37,7 +37,10 @@ export function mailerFromConfig(config: Config, log: Logger): { mailer: Mailer;
   return { mailer: console, devMailbox: config.devMailbox ? () => console.recent() : null };
 }
 
-export async function createServices(config: Config, log: Logger, overrides: { db?: Database; now?: () => Date } = {}): Promise<Services> {
+/** The services the delivery worker is made from; `Services` adds the worker's kick. */
+export type BaseServices = Omit<Services, 'emailQueued'>;
+
+export async function createServices(config: Config, log: Logger, overrides: { db?: Database; now?: () => Date } = {}): Promise<BaseServices> {
   const db = overrides.db ?? (await createDatabase(config.database));
   const { mailer, devMailbox } = mailerFromConfig(config, log);
   const deps = authDepsFromConfig(config, log, overrides.now);
@@ -51,6 +54,5 @@ export async function createServices(config: Config, log: Logger, overrides: { d
     clientIp: clientAddressReader(log),
     log,
     metrics: createMetrics({ db, now: deps.now, processMetrics: config.metricsToken !== null }),
-    emailQueued: () => {},
   };
 }
