@@ -8,6 +8,9 @@ import type { DB } from './schema';
 
 export type Database = Kysely<DB>;
 
+/** What a query runs on: the database or a transaction (a Transaction<DB> is a Kysely<DB>). */
+export type Executor = Kysely<DB>;
+
 export interface DatabaseOptions {
   /** Postgres connection string; without it an embedded PGlite database is used. */
   url?: string | undefined;

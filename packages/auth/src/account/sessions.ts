@@ -1,9 +1,9 @@
-import type { Database, SessionRow } from '@app/db';
+import type { Database, Executor, SessionRow } from '@app/db';
 import { type AuditEvent, recordAudit } from '../audit/audit';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import { deleteUserSessions } from '../sessions/revoke-sessions';
-import type { Executor, User } from '../users/user';
+import type { User } from '../users/user';
 import { describeDevice } from './device';
 
 /** A session as its owner (or an admin) sees it: never the secret or its hash. */

@@ -1,10 +1,9 @@
-import type { Role, UserStatus } from '@app/db';
+import type { Executor, Role, UserStatus } from '@app/db';
 import { sql } from 'kysely';
 import { isUuid } from '../ids';
 import type { AuthDeps } from '../options';
 import { decodeCursor, isTimestampKey, type Page, pageSize, toPage } from '../pagination/cursor';
 import { fail, type Failure } from '../reasons';
-import type { Executor } from '../users/user';
 import { overviewRowToUserOverview, selectUserOverviews, type UserOverview } from './user-overview';
 
 export interface ListUsersInput {

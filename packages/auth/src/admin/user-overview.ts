@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
-import { type Executor, type User, userColumns } from '../users/user';
+import { type User, userColumns } from '../users/user';
+import type { Executor } from '@app/db';
 
 /** A user as an admin sees them in the user list. */
 export interface UserOverview extends User {

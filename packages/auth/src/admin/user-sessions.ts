@@ -1,11 +1,10 @@
-import type { Database } from '@app/db';
+import type { Database, Executor } from '@app/db';
 import { type SessionOverview, listSessions } from '../account/sessions';
 import { recordAudit } from '../audit/audit';
 import { isUuid } from '../ids';
 import type { AuthDeps } from '../options';
 import { fail, type Failure } from '../reasons';
 import { deleteUserSessions } from '../sessions/revoke-sessions';
-import type { Executor } from '../users/user';
 import { lockActiveAdmins } from './admin-lock';
 import type { AdminAction } from './change-user';
 

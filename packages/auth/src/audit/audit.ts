@@ -1,6 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { AuditEventsTable } from '@app/db';
-import type { Executor } from '../users/user';
+import type { AuditEventsTable, Executor } from '@app/db';
 import type { RequestMeta } from '../options';
 import type { AuditEventType } from '../vocabulary';
 

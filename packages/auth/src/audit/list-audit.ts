@@ -1,7 +1,7 @@
 import { isUuid } from '../ids';
 import { decodeCursor, isBigintKey, type Page, pageSize, toPage } from '../pagination/cursor';
 import { fail, type Failure } from '../reasons';
-import type { Executor } from '../users/user';
+import type { Executor } from '@app/db';
 import type { AuditEventType } from '../vocabulary';
 
 /** One audit row as an admin reads it. */

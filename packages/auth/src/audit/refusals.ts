@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { limitNetwork } from '../limits/client-ip';
 import type { RequestMeta } from '../options';
 import type { DomainReason } from '../reasons';
-import type { Executor } from '../users/user';
+import type { Executor } from '@app/db';
 import { auditRow } from './audit';
 
 /** Refusals that show probing and spraying, so they reach the audit log (ASVS 16.3.2/16.3.3). */

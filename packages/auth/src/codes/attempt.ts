@@ -1,8 +1,7 @@
-import type { SignInAttemptsTable } from '@app/db';
+import type { Executor, SignInAttemptsTable } from '@app/db';
 import type { Selectable } from 'kysely';
 import type { LimitRead } from '../limits/rate-limit';
 import type { AuthDeps } from '../options';
-import type { Executor } from '../users/user';
 
 const attemptColumns = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'voided_at', 'consumed_at', 'code_hash'] as const;
 

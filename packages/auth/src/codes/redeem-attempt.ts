@@ -7,7 +7,8 @@ import { fail } from '../reasons';
 import { newSession, SESSION_COLUMNS } from '../sessions/session';
 import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
 import { insertForEach } from '../sql/insert-for-each';
-import { type Executor, type UserFields, userRowToUser } from '../users/user';
+import { type UserFields, userRowToUser } from '../users/user';
+import type { Executor } from '@app/db';
 import type { Attempt } from './attempt';
 import type { VerifyCodeResult } from './verify-code';
 

@@ -1,4 +1,4 @@
-import type { AttemptKind, Database } from '@app/db';
+import type { AttemptKind, Database, Executor } from '@app/db';
 import { sql } from 'kysely';
 import { parseEmail } from '../email-address';
 import { checkLimitsAndRead, type Fragment, type LimitRead } from '../limits/rate-limit';
@@ -7,7 +7,7 @@ import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import type { SlotOf } from '../sql/compiled-statement';
 import { parseToken, secretMatches } from '../tokens';
-import { type Executor, type User, type UserFields, userFields, userRowToUser } from '../users/user';
+import { type User, type UserFields, userFields, userRowToUser } from '../users/user';
 import { generateCode } from './code';
 import { writeCode } from './write-code';
 

@@ -1,4 +1,4 @@
-import type { Database } from '@app/db';
+import type { Database, Executor } from '@app/db';
 import { parseEmail } from '../email-address';
 import { checkLimits, checkLimitsAndRead } from '../limits/rate-limit';
 import { verifyChecks } from '../limits/sign-in-limits';
@@ -7,7 +7,7 @@ import { fail, failBecause, type Failure } from '../reasons';
 import { invalidateSessionToken } from '../sessions/session';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
-import type { Executor, User } from '../users/user';
+import type { User } from '../users/user';
 import { attemptFrom, attemptWithCodes } from './attempt';
 import { codeMatchesAny, normalizeCode } from './code';
 import { recordWrongCode, signIn } from './redeem-attempt';

@@ -1,4 +1,4 @@
-import type { AttemptKind } from '@app/db';
+import type { AttemptKind, Executor } from '@app/db';
 import { sql } from 'kysely';
 import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
 import { OUTBOX_COLUMNS, queuedEmail } from '../delivery/outbox';
@@ -7,7 +7,6 @@ import type { AuthDeps } from '../options';
 import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
 import { insertForEach, insertRow } from '../sql/insert-for-each';
 import { generateToken, hashSecret } from '../tokens';
-import type { Executor } from '../users/user';
 import { hashCode } from './code';
 import type { CodeRequested, RequestCodeInput } from './request-code';
 

@@ -1,6 +1,5 @@
 import type { Insertable } from 'kysely';
-import type { EmailOutboxTable } from '@app/db';
-import type { Executor } from '../users/user';
+import type { EmailOutboxTable, Executor } from '@app/db';
 import type { EmailContent } from '../emails/layout';
 
 export interface QueuedEmail {

@@ -1,7 +1,6 @@
-import type { OutboxRow, OutboxStatus } from '@app/db';
+import type { Executor, OutboxRow, OutboxStatus } from '@app/db';
 import { sql } from 'kysely';
 import { addSeconds } from '../options';
-import type { Executor } from '../users/user';
 import type { SendResult } from './mailer';
 
 /** What a pass knows of an email it claimed. */

@@ -1,6 +1,6 @@
 import { type Expression, type RawBuilder, sql } from 'kysely';
 import { compiledStatementOf, type SlotOf } from '../sql/compiled-statement';
-import type { Executor } from '../users/user';
+import type { Executor } from '@app/db';
 
 /** At most `limit` events per `windowSeconds`, with the allowance refilling steadily. */
 export interface LimitRule {

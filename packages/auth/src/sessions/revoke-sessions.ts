@@ -1,4 +1,4 @@
-import type { Executor } from '../users/user';
+import type { Executor } from '@app/db';
 
 /** Deletes a user's sessions (all, or all but one) and says how many there were. */
 export async function deleteUserSessions(db: Executor, userId: string, options: { except?: string } = {}): Promise<number> {

@@ -1,9 +1,9 @@
-import type { Database, SessionsTable } from '@app/db';
+import type { Database, Executor, SessionsTable } from '@app/db';
 import type { Insertable } from 'kysely';
 import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { compiledStatement, type SlotOf } from '../sql/compiled-statement';
 import { generateToken, hashSecret, parseToken, secretMatches } from '../tokens';
-import { type Executor, type User, userColumns, userRowToUser } from '../users/user';
+import { type User, userColumns, userRowToUser } from '../users/user';
 
 export interface Session {
   id: string;

@@ -1,5 +1,5 @@
 import { type Compilable, createQueryId, type CompiledQuery, type RawBuilder } from 'kysely';
-import type { Executor } from '../users/user';
+import type { Executor } from '@app/db';
 
 /** A value's stand-in while a statement is built: it passes through Kysely as one parameter. */
 class Slot {

@@ -1,8 +1,6 @@
-import type { Database, DB, Role, UserRow, UserStatus } from '@app/db';
-import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database, Executor, Role, UserRow, UserStatus } from '@app/db';
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit';
-
-export type Executor = Database | Transaction<DB> | Kysely<DB>;
 
 /** The user as the rest of the product sees it. */
 export interface User {
