@@ -1,24 +1,63 @@
 import type { RequestMeta } from '@app/auth';
 import type { Request, Response } from 'express';
-import { readCookies } from './http/cookies';
+import type { Logger as Pino } from 'pino';
+import { cookieOptions, readCookies, setCookie } from './http/cookies';
+import { isFromThisMachine } from './http/loopback';
+import { noteUser } from './observability/observe-requests';
 import type { Services } from './services';
 
+/** What a procedure sees of its request: no express, so routers run the same through createCaller. */
 export interface Context {
   services: Services;
-  req: Request;
-  res: Response;
   meta: RequestMeta;
   cookies: Record<string, string | undefined>;
+  /** Sets one of the app's cookies until `expires` (null and an empty value: clears it). */
+  setCookie(name: string, value: string, expires: Date | null): void;
+  /** Names the signed-in user on the request's log line and in its refusals. */
+  noteUser(userId: string): void;
+  /** The request's logger: its lines carry the request id. */
+  readonly log: Pino;
+  /** Whether the caller is this machine (the development mailbox answers only it by default). */
+  fromThisMachine(): boolean;
 }
 
-/** Built per request from express's req/res; kept apart from the adapter so tests can build one. */
-export function createContext(services: Services, req: Request, res: Response): Context {
-  const userAgent = req.headers['user-agent'];
+export interface ContextInner {
+  services: Services;
+  meta: RequestMeta;
+  cookies: Record<string, string | undefined>;
+  setCookie: Context['setCookie'];
+  noteUser?: Context['noteUser'];
+  /** Made on first use: most requests log nothing of their own. */
+  log?: () => Pino;
+  fromThisMachine?: () => boolean;
+}
+
+/** The framework-free context (tRPC's createContextInner): tests pass cookies and collect the ones set. */
+export function createContextInner(inner: ContextInner): Context {
+  const { services, meta, cookies, setCookie, noteUser = () => {}, log = () => services.log.pino, fromThisMachine = () => false } = inner;
   return {
     services,
-    req,
-    res,
+    meta,
+    cookies,
+    setCookie,
+    noteUser,
+    get log() {
+      return log();
+    },
+    fromThisMachine,
+  };
+}
+
+/** The express adapter: the context from express's req/res, built per request. */
+export function createContext(services: Services, req: Request, res: Response): Context {
+  const userAgent = req.headers['user-agent'];
+  return createContextInner({
+    services,
     meta: { ip: services.clientIp(req), userAgent: userAgent ? userAgent.slice(0, 512) : null },
     cookies: readCookies(req),
-  };
+    setCookie: (name, value, expires) => setCookie(res, name, value, cookieOptions(services.config.appUrl, expires)),
+    noteUser: (userId) => noteUser(res, userId),
+    log: () => req.log,
+    fromThisMachine: () => isFromThisMachine(req),
+  });
 }

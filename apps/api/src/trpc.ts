@@ -3,7 +3,6 @@ import { isDatabaseUnavailable } from '@app/db';
 import { initTRPC } from '@trpc/server';
 import type { Context } from './context';
 import { ReasonError, reasonErrorOf, reasonOf } from './errors';
-import { noteUser } from './observability/observe-requests';
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -25,6 +24,8 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
+/** For calling the routers without HTTP (tests): `createCallerFactory(appRouter)(createContextInner(…))`. */
+export const createCallerFactory = t.createCallerFactory;
 
 /** Turns "database unreachable" into 503 `unavailable` instead of a 500. */
 const availability = t.middleware(async ({ next }) => {
@@ -70,7 +71,7 @@ export const publicProcedure = t.procedure.use(availability).use(noNulInInput);
 function requires(requirement: Exclude<Requirement, 'public'>) {
   return t.middleware(async ({ ctx, next }) => {
     const { session, user } = await validateSessionToken(ctx.services.db, ctx.services.deps, ctx.cookies[ctx.services.cookies.session]);
-    if (user) noteUser(ctx.res, user.id);
+    if (user) ctx.noteUser(user.id);
     const decision = decideAccess(user, requirement);
     if (!decision.ok) throw new ReasonError(decision.reason);
     if (!session) throw new ReasonError('unauthenticated');

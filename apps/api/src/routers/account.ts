@@ -2,7 +2,6 @@ import { listSessions, revokeOtherSessions, revokeSession, type SessionOverview 
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import { ReasonError } from '../errors';
-import { cookieOptions, setCookie } from '../http/cookies';
 import type { AsJson } from './as-json';
 import { signedInProcedure } from '../trpc';
 
@@ -34,7 +33,7 @@ export const accountSessionsRouter = {
     const result = await revokeSession(services.db, services.deps, { user: ctx.user, sessionId: input.id, meta: ctx.meta });
     if (!result.ok) throw ReasonError.from(result);
     // Ending the session this browser uses is signing out: drop the cookie as sign-out does.
-    if (input.id === ctx.session.id) setCookie(ctx.res, services.cookies.session, '', cookieOptions(services.config.appUrl, null));
+    if (input.id === ctx.session.id) ctx.setCookie(services.cookies.session, '', null);
     return { ok: true as const };
   }),
 

@@ -3,8 +3,6 @@ import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
 import { ReasonError } from '../errors';
-import { cookieOptions, setCookie } from '../http/cookies';
-import { noteUser } from '../observability/observe-requests';
 import { publicProcedure } from '../trpc';
 
 /** What the API shows of a user. */
@@ -37,7 +35,7 @@ async function refused(ctx: Context, procedure: string, failure: Failure): Promi
   if (reason === 'not_registered' || reason === 'rate_limited') {
     const { db, deps } = ctx.services;
     await recordRefusal(db, { reason, procedure, meta: ctx.meta, at: deps.now() }).catch((error: unknown) => {
-      ctx.req.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
+      ctx.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
     });
   }
   return ReasonError.from(failure);
@@ -52,7 +50,7 @@ export const authRouter = {
       meta: ctx.meta,
     });
     if (!result.ok) throw await refused(ctx, path, result);
-    setCookie(ctx.res, services.cookies.attempt, result.attempt.token, cookieOptions(services.config.appUrl, result.attempt.expiresAt));
+    ctx.setCookie(services.cookies.attempt, result.attempt.token, result.attempt.expiresAt);
     // Refused requests are counted with their reason where every refusal is (app.ts, onError).
     services.metrics.codeRequests.inc({ outcome: result.outboxId === null ? 'decoy' : 'sent' });
     services.emailQueued();
@@ -62,7 +60,7 @@ export const authRouter = {
   verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input, path }) => {
     const { services } = ctx;
     // The sign-in's own log line goes through the request's logger, so it carries the request id.
-    const deps = { ...services.deps, log: ({ event, ...fields }: { event: string }) => ctx.req.log.info(fields, event) };
+    const deps = { ...services.deps, log: ({ event, ...fields }: { event: string }) => ctx.log.info(fields, event) };
     const result = await verifyCode(services.db, deps, {
       ...input,
       attemptToken: ctx.cookies[services.cookies.attempt],
@@ -70,12 +68,11 @@ export const authRouter = {
       meta: ctx.meta,
     });
     if (!result.ok) throw await refused(ctx, path, result);
-    noteUser(ctx.res, result.user.id);
+    ctx.noteUser(result.user.id);
     services.metrics.signIns.inc();
-    const { appUrl } = services.config;
-    setCookie(ctx.res, services.cookies.attempt, '', cookieOptions(appUrl, null));
+    ctx.setCookie(services.cookies.attempt, '', null);
     // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
-    setCookie(ctx.res, services.cookies.session, result.session.token, cookieOptions(appUrl, result.session.absoluteExpiresAt));
+    ctx.setCookie(services.cookies.session, result.session.token, result.session.absoluteExpiresAt);
     return { user: toPublicUser(result.user) };
   }),
 
@@ -83,14 +80,14 @@ export const authRouter = {
     const { services } = ctx;
     const { user } = await validateSessionToken(services.db, services.deps, ctx.cookies[services.cookies.session]);
     if (!user) return null;
-    noteUser(ctx.res, user.id);
+    ctx.noteUser(user.id);
     return toPublicUser(user);
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     const { services } = ctx;
     await signOut(services.db, services.deps, ctx.cookies[services.cookies.session], ctx.meta);
-    setCookie(ctx.res, services.cookies.session, '', cookieOptions(services.config.appUrl, null));
+    ctx.setCookie(services.cookies.session, '', null);
     return { ok: true as const };
   }),
 } satisfies TRPCRouterRecord;

@@ -1,6 +1,5 @@
 import type { TRPCRouterRecord } from '@trpc/server';
 import { ReasonError } from '../errors';
-import { isFromThisMachine } from '../http/loopback';
 import { publicProcedure } from '../trpc';
 
 export const devRouter = {
@@ -11,7 +10,7 @@ export const devRouter = {
   mailbox: publicProcedure.query(({ ctx }) => {
     const { devMailbox, config } = ctx.services;
     if (!devMailbox || !config.devMailbox) throw new ReasonError('forbidden');
-    if (!config.devMailbox.public && !isFromThisMachine(ctx.req)) throw new ReasonError('forbidden');
+    if (!config.devMailbox.public && !ctx.fromThisMachine()) throw new ReasonError('forbidden');
     return { items: devMailbox() };
   }),
 } satisfies TRPCRouterRecord;
