@@ -52,8 +52,8 @@ export {
 } from './users/user';
 export { type AuditedRefusal, recordRefusal, REFUSAL_BUCKET_SECONDS } from './audit/refusals';
 export { type AuditEntryView, listAudit, type ListAuditInput, type ListAuditResult } from './audit/list-audit';
-export { describeDevice } from './account/device';
-export { listSessions, revokeOtherSessions, revokeSession, type SessionOverview } from './account/sessions';
+export { describeDevice } from './sessions/device';
+export { listSessions, revokeOtherSessions, revokeSession, type SessionOverview } from './sessions/own-sessions';
 export {
   type AdminAction,
   type ChangeUserResult,
@@ -65,7 +65,7 @@ export {
 export { inviteUser, type InviteUserInput, type InviteUserResult } from './admin/invite-user';
 export { checkLastAdmin, isActiveAdmin } from './admin/last-admin';
 export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/list-users';
-export { listUserSessions, revokeUserSessions } from './admin/user-sessions';
+export { listUserSessions, revokeUserSessions } from './sessions/user-sessions';
 export type { UserOverview } from './admin/user-overview';
 export { invitationEmail } from './emails/invitation-email';
 export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult, type RetentionPolicy } from './housekeeping/cleanup';

@@ -2,7 +2,7 @@ import type { Database, Executor, SessionRow } from '@app/db';
 import { type AuditEvent, recordAudit } from '../audit/audit';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
-import { deleteUserSessions } from '../sessions/revoke-sessions';
+import { deleteUserSessions } from './revoke-sessions';
 import type { User } from '../users/user';
 import { describeDevice } from './device';
 

@@ -1,12 +1,12 @@
 import type { Database, Executor } from '@app/db';
-import { type SessionOverview, listSessions } from '../account/sessions';
+import { type SessionOverview, listSessions } from './own-sessions';
 import { recordAudit } from '../audit/audit';
 import { isUuid } from '../ids';
 import type { AuthDeps } from '../options';
 import { fail, type Failure } from '../reasons';
-import { deleteUserSessions } from '../sessions/revoke-sessions';
-import { lockActiveAdmins } from './admin-lock';
-import type { AdminAction } from './change-user';
+import { deleteUserSessions } from './revoke-sessions';
+import { lockActiveAdmins } from '../admin/admin-lock';
+import type { AdminAction } from '../admin/change-user';
 
 async function findUser(db: Executor, userId: string) {
   if (!isUuid(userId)) return null;
