@@ -171,6 +171,7 @@ describe('refusals', () => {
     // To one second past a minute's start, so the probes below stay within their minute.
     clock.advance(120 - ((clock.now().getTime() % 60_000) / 1000) + 1);
     const probe = async (ip: string) => app.browser().mutate('auth.requestCode', { email: `ghost${++n}@example.com` }, { 'x-forwarded-for': ip });
+    const firstProbeAt = clock.now().getTime();
     for (let i = 0; i < 7; i += 1) expect(reasonOf(await probe('198.51.100.7'))).toBe('not_registered');
     await probe('2001:db8:1:2::10');
     await probe('2001:db8:1:2::11');
@@ -192,6 +193,8 @@ describe('refusals', () => {
       { ip: '198.51.100.7', reason: 'not_registered', procedure: 'auth.requestCode', network: '198.51.100.7', count: 1 },
       { ip: '127.0.0.1', reason: 'rate_limited', procedure: 'auth.requestCode', network: '127.0.0.1', count: 3 },
     ]);
+    // Dated by the minute's first refusal, not the minute's start, so it sorts among the events around it.
+    expect(new Date(items.at(-1)!.at).getTime()).toBeGreaterThanOrEqual(firstProbeAt);
   });
 });
 

@@ -15,7 +15,8 @@ export const REFUSAL_BUCKET_SECONDS = 60;
  * Counts a refusal in the audit log: the first refusal of a minute for a procedure, client network
  * and reason writes a `requests_refused` row, the next ones raise its count. So an attack adds at
  * most one row a minute per network it uses, however fast it sends (the table and the disk cannot
- * be flooded), and the audit log still says who was refused, how often and when.
+ * be flooded), and the audit log still says who was refused, how often and when. The row is dated
+ * by the minute's first refusal, so it sorts among the events around it.
  */
 export async function recordRefusal(
   db: Executor,
@@ -26,7 +27,7 @@ export async function recordRefusal(
   const network = limitNetwork(meta.ip) ?? meta.ip ?? 'unknown';
   const bucketMs = REFUSAL_BUCKET_SECONDS * 1000;
   const minute = new Date(Math.floor(input.at.getTime() / bucketMs) * bucketMs);
-  const row = auditRow({ type: 'requests_refused', meta, data: { reason, procedure, network, count: 1 }, at: minute });
+  const row = auditRow({ type: 'requests_refused', meta, data: { reason, procedure, network, count: 1 }, at: input.at });
   await db
     .insertInto('audit_events')
     .values({ ...row, refusal_bucket: `${minute.toISOString()} ${reason} ${procedure} ${network}` })
