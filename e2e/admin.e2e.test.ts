@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { addUser } from '@app/auth';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '../apps/api/test/support/test-app';
+import type { TestApp } from '@app/api/testing/vitest';
 import { screenshots, startBrowserApp } from './support/browser-app';
 import { launchChromium, openPage, unexpected } from './support/chromium';
 import { signInOnPage } from './support/sign-in-page';

@@ -3,13 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { loadConfig } from '../apps/api/src/config';
-import { createLogger } from '../apps/api/src/logger';
-import { type RunningServer, startServer } from '../apps/api/src/server';
+import { createLogger, freePort, loadConfig, openProcessDatabase, type ProcessDatabase, type RunningServer, startServer } from '@app/api/testing';
 import { screenshots, webDist } from './support/browser-app';
 import { launchChromium } from './support/chromium';
-import { freePort } from '../apps/api/test/support/free-port';
-import { openProcessDatabase, type ProcessDatabase } from '../apps/api/test/support/process-database';
 
 const quiet = createLogger({ level: 'silent' });
 let server: RunningServer;

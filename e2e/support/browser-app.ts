@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { freePort } from '../../apps/api/test/support/free-port';
-import { startTestApp, type TestApp } from '../../apps/api/test/support/test-app';
+import { freePort } from '@app/api/testing';
+import { startTestApp, type TestApp } from '@app/api/testing/vitest';
 
 /** The built SPA the API serves to the browser. */
 export const webDist = resolve(import.meta.dirname, '../../apps/web/dist');

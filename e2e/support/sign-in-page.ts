@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import type { TestApp } from '../../apps/api/test/support/test-app';
+import type { TestApp } from '@app/api/testing/vitest';
 
 /**
  * Signs `email` in on the sign-in page `page` is showing, with the code from the sign-in email this

@@ -7,7 +7,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express from 'express';
 import pg from 'pg';
-import { readCookies } from '../../../apps/api/src/http/cookies';
+import { readCookies } from '@app/api/testing';
 
 const port = Number(process.env.PORT);
 const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: Number(process.env.POOL_SIZE ?? 10) });

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import pg from 'pg';
-import { type PgBouncer, pgbouncerMissing, startPgBouncer } from '../../../apps/api/test/support/pgbouncer';
+import { type PgBouncer, pgbouncerMissing, startPgBouncer } from '@app/api/testing';
 import { type ApiSetup, startApi } from '../support/api-process';
 import { processCpuMs } from '../support/cpu-time';
 import type { MailCatcher } from '../support/mail-catcher';

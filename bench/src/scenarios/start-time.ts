@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { type ApiSetup, apiEnv, startApi } from '../support/api-process';
-import { freePort } from '../../../apps/api/test/support/free-port';
+import { freePort } from '@app/api/testing';
 import { startProcess } from '../support/processes';
 import { median, round } from '../support/stats';
 

@@ -1,10 +1,7 @@
 import type { Database } from '@app/db';
-import { loadConfig } from '../../../apps/api/src/config';
-import { createLogger } from '../../../apps/api/src/logger';
-import { startServer } from '../../../apps/api/src/server';
+import { createLogger, freePort, loadConfig, startServer } from '@app/api/testing';
 import { type ApiSetup, apiEnv } from '../support/api-process';
 import { cookieFrom, createJsonClient } from '../support/http-client';
-import { freePort } from '../../../apps/api/test/support/free-port';
 import type { MailCatcher } from '../support/mail-catcher';
 import { round } from '../support/stats';
 

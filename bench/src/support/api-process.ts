@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { freePort } from '../../../apps/api/test/support/free-port';
+import { freePort } from '@app/api/testing';
 import { type RunningProcess, startProcess } from './processes';
 
 export interface ApiSetup {
