@@ -112,6 +112,9 @@ describe('the request log', () => {
     const [line] = linesOf(app, reply.headers.get('x-request-id')!);
     expect(line).toMatchObject({ level: 'info', message: 'request completed', fields: { method: 'GET', procedure: 'auth.me', status: 200, ip: '127.0.0.1', userId: user.id } });
     expect(line!.fields.durationMs).toEqual(expect.any(Number));
+    // The address as the limits and refusal lines read it: a proxy's port or brackets are not part of it.
+    const forwarded = await browser.raw('/trpc/auth.me', { headers: { 'x-forwarded-for': '[2001:db8::7]:443' } });
+    expect(linesOf(app, forwarded.headers.get('x-request-id')!)[0]?.fields.ip).toBe('2001:db8::7');
   });
 
   it('never holds a cookie, code, token or email body', async () => {

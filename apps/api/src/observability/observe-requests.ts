@@ -39,8 +39,15 @@ export function userOf(res: Response): string | undefined {
  * the request line is one call, and `req.log` (a child carrying the request id, for the lines a
  * request writes besides) is made only when something asks for it.
  */
-export function observeRequests(input: { app: Express; log: Logger; metrics: Metrics | null; procedures: ReadonlySet<string> }): RequestHandler[] {
-  const { app, log, metrics, procedures } = input;
+export function observeRequests(input: {
+  app: Express;
+  log: Logger;
+  metrics: Metrics | null;
+  procedures: ReadonlySet<string>;
+  /** The client address as the limits and refusal lines read it (services.clientIp). */
+  clientIp: (req: Request) => string | null;
+}): RequestHandler[] {
+  const { app, log, metrics, procedures, clientIp } = input;
   Object.defineProperty(app.request, 'log', {
     configurable: true,
     get(this: Request) {
@@ -60,7 +67,7 @@ export function observeRequests(input: { app: Express; log: Logger; metrics: Met
         const status = res.statusCode;
         metrics?.requestDuration.observe({ procedure, status }, seconds);
         if (!logs) return;
-        const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: req.ip, userId: userOf(res) };
+        const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(res) };
         // A 503 is the database being away, answered as designed (and alerted on through metrics).
         if (status >= 500 && status !== 503) log.pino.error(fields, 'request failed');
         else if (status === 503) log.pino.warn(fields, 'request failed');
