@@ -15,8 +15,12 @@ export interface Context {
   setCookie(name: string, value: string, expires: Date | null): void;
   /** Names the signed-in user on the request's log line and in its refusals. */
   noteUser(userId: string): void;
-  /** The request's logger: its lines carry the request id. */
-  readonly log: Pino;
+  /**
+   * The request's logger (its lines carry the request id), made on first call: most requests log
+   * nothing of their own. A method, not a getter: a getter on this per-request object cost auth.me
+   * about a tenth of its CPU (docs/performance.md), and a ctx spread would call it anyway.
+   */
+  log(): Pino;
   /** Whether the caller is this machine (the development mailbox answers only it by default). */
   fromThisMachine(): boolean;
 }
@@ -27,8 +31,7 @@ export interface ContextInner {
   cookies: Record<string, string | undefined>;
   setCookie: Context['setCookie'];
   noteUser?: Context['noteUser'];
-  /** Made on first use: most requests log nothing of their own. */
-  log?: () => Pino;
+  log?: Context['log'];
   fromThisMachine?: () => boolean;
 }
 
@@ -41,9 +44,7 @@ export function createContextInner(inner: ContextInner): Context {
     cookies,
     setCookie,
     noteUser,
-    get log() {
-      return log();
-    },
+    log,
     fromThisMachine,
   };
 }

@@ -35,7 +35,7 @@ async function refused(ctx: Context, procedure: string, failure: Failure): Promi
   if (reason === 'not_registered' || reason === 'rate_limited') {
     const { db, deps } = ctx.services;
     await recordRefusal(db, { reason, procedure, meta: ctx.meta, at: deps.now() }).catch((error: unknown) => {
-      ctx.log.warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
+      ctx.log().warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
     });
   }
   return ReasonError.from(failure);
@@ -60,7 +60,7 @@ export const authRouter = {
   verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input, path }) => {
     const { services } = ctx;
     // The sign-in's own log line goes through the request's logger, so it carries the request id.
-    const deps = { ...services.deps, log: ({ event, ...fields }: { event: string }) => ctx.log.info(fields, event) };
+    const deps = { ...services.deps, log: ({ event, ...fields }: { event: string }) => ctx.log().info(fields, event) };
     const result = await verifyCode(services.db, deps, {
       ...input,
       attemptToken: ctx.cookies[services.cookies.attempt],
