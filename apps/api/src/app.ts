@@ -25,7 +25,8 @@ export function createApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestId, ...observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES, clientIp: services.clientIp }));
+  observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES, clientIp: services.clientIp });
+  app.use(requestId);
   app.use(
     helmet({
       contentSecurityPolicy: {
@@ -65,7 +66,7 @@ export function createApp(services: Services): express.Express {
 
   app.use(
     '/trpc',
-    csrfGuard(config.appUrl.origin, (req) => reportRefusal(metrics, req, { reason: 'csrf_rejected', procedure: procedureLabel(req, PROCEDURES) })),
+    csrfGuard(config.appUrl.origin, (req) => reportRefusal(services, req, { reason: 'csrf_rejected', procedure: procedureLabel(req, PROCEDURES) })),
     trpcHandler({
       router: appRouter,
       createContext: (req, res) => createContext(services, req, res),
@@ -81,7 +82,7 @@ export function createApp(services: Services): express.Express {
         const procedure = path !== undefined && PROCEDURES.has(path) ? path : 'unknown';
         const reason = reasonOf(error);
         if (reason === 'internal') req.log.error({ procedure, error: settingToChange(error.cause) ?? error.cause?.stack ?? error.message }, 'procedure failed');
-        else reportRefusal(metrics, req, { reason, procedure, detail: reasonErrorOf(error)?.detail });
+        else reportRefusal(services, req, { reason, procedure, detail: reasonErrorOf(error)?.detail });
       },
     }),
   );

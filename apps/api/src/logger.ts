@@ -8,6 +8,12 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
   /** A block of text for people (e.g. a development email), written as is. */
   print(text: string): void;
+  /**
+   * A line of plain values under fixed names, in pino's format, without pino's per-field work:
+   * for the line every request writes. Its names are chosen by the caller, so redaction is not
+   * applied; never pass a field that could carry a credential or a body.
+   */
+  line(level: 'info' | 'warn' | 'error', fields: Record<string, string | number | null | undefined>, message: string): void;
   /** The pino logger underneath: requests log through its children, so each line carries the request id. */
   readonly pino: Pino;
 }
@@ -40,13 +46,41 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/**
+ * Standard output, written synchronously as pino does by default, but about 4 kB at a time:
+ * whatever is gathered goes out at least every quarter of a second and when the process exits.
+ * One write per line, or writes handed to libuv's thread pool, cost auth.me several times what
+ * the line itself does (docs/performance.md). A process killed outright (SIGKILL, the OOM killer)
+ * loses at most its last quarter second of lines.
+ */
+function bufferedStdout(): DestinationStream {
+  const destination = pino.destination({ dest: 1, sync: true, minLength: 4096, periodicFlush: 250 });
+  process.once('exit', () => destination.flushSync());
+  return destination;
+}
+
+/** `new Date().toISOString()`, made once per millisecond: under load several lines share one. */
+function isoTimeOncePerMillisecond(): () => string {
+  let last = 0;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (now !== last) {
+      last = now;
+      text = new Date(now).toISOString();
+    }
+    return text;
+  };
+}
+
 export function createLogger(options: LoggerOptions): Logger {
-  const destination = options.destination ?? (options.pretty ? PinoPretty({ colorize: true, sync: true }) : pino.destination({ sync: false }));
+  const destination = options.destination ?? (options.pretty ? PinoPretty({ colorize: true, sync: true }) : bufferedStdout());
+  const isoTime = isoTimeOncePerMillisecond();
   const base = pino(
     {
       level: options.level,
       base: undefined,
-      timestamp: pino.stdTimeFunctions.isoTime,
+      timestamp: () => `,"time":"${isoTime()}"`,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     },
@@ -58,6 +92,15 @@ export function createLogger(options: LoggerOptions): Logger {
     error: (message, fields) => base.error(fields ?? {}, message),
     print: (text) => {
       if (options.level !== 'silent') destination.write(`${text}\n`);
+    },
+    // pino looks each field up in its serialiser and redaction tables; in a running server those
+    // lookups cost the request line more than the rest of it (docs/performance.md). JSON.stringify
+    // of the same fields writes the same line.
+    line: (level, fields, message) => {
+      if (!base.isLevelEnabled(level)) return;
+      const json = JSON.stringify(fields);
+      const rest = json.length > 2 ? `${json.slice(1, -1)},` : '';
+      destination.write(`{"level":"${level}","time":"${isoTime()}",${rest}"msg":${JSON.stringify(message)}}\n`);
     },
     pino: base,
   };

@@ -2,6 +2,9 @@ import { normalizeClientIp } from '@app/auth';
 import type { Request } from 'express';
 import type { Logger } from '../logger';
 
+const CLIENT_IP = Symbol('clientIp');
+type RequestWithClientIp = Request & { [CLIENT_IP]?: string | null };
+
 /**
  * The client's address for a request, in one canonical form. `req.ip` honours TRUST_PROXY: the
  * socket address unless a trusted proxy forwarded the request, and then what that proxy wrote,
@@ -12,7 +15,7 @@ import type { Logger } from '../logger';
  */
 export function clientAddressReader(log: Pick<Logger, 'warn'>): (req: Request) => string | null {
   let warned = false;
-  return (req) => {
+  const read = (req: Request): string | null => {
     const forwarded = normalizeClientIp(req.ip);
     if (forwarded) return forwarded;
     const socket = normalizeClientIp(req.socket.remoteAddress);
@@ -22,4 +25,10 @@ export function clientAddressReader(log: Pick<Logger, 'warn'>): (req: Request) =
     }
     return socket;
   };
+  // Read once per request: the context, a refusal and the request line all ask for it.
+  return (req: RequestWithClientIp) => {
+    if (req[CLIENT_IP] === undefined) req[CLIENT_IP] = read(req);
+    return req[CLIENT_IP];
+  };
 }
+

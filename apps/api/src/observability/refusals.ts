@@ -1,6 +1,6 @@
 import type { Reason } from '../errors';
 import type { Request } from 'express';
-import type { Metrics } from './metrics';
+import type { Services } from '../services';
 import { userOf } from './observe-requests';
 
 export interface Refusal {
@@ -16,9 +16,9 @@ export interface Refusal {
  * CSRF guard): one log line with the request's id, and the refusal counters. Probing and spraying
  * are seen here first (ASVS 16.3.2/16.3.3); the audit log keeps per-minute counts of some.
  */
-export function reportRefusal(metrics: Metrics, req: Request, { reason, procedure, detail }: Refusal): void {
+export function reportRefusal({ metrics, clientIp }: Pick<Services, 'metrics' | 'clientIp'>, req: Request, { reason, procedure, detail }: Refusal): void {
   const userId = req.res ? userOf(req.res) : undefined;
-  req.log.info({ reason, procedure, ip: req.ip, ...(userId ? { userId } : {}), ...(detail ? { detail } : {}) }, 'request refused');
+  req.log.info({ reason, procedure, ip: clientIp(req), ...(userId ? { userId } : {}), ...(detail ? { detail } : {}) }, 'request refused');
   metrics.refusals.inc({ reason });
   if (procedure === 'auth.requestCode') metrics.codeRequests.inc({ outcome: reason });
 }
