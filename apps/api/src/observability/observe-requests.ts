@@ -1,6 +1,5 @@
 import { subscribe } from 'node:diagnostics_channel';
 import type { Express, Request, Response } from 'express';
-import type { Histogram } from 'prom-client';
 import type { Logger as Pino } from 'pino';
 import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
@@ -37,10 +36,10 @@ export function userOf(res: Response): string | undefined {
  *
  * Node announces every request's start and its response's end on diagnostics channels
  * (`http.server.request.start`, `http.server.response.finish`, as APM agents use them), so a
- * request carries no listener or middleware of its own; a 'finish' listener per request measured
- * as a fifth of the request line's cost (docs/performance.md). Nor is the line written with
- * pino-http: it makes two child loggers per request before anything is logged. `req.log` (a child
- * carrying the request id, for the lines a request writes besides) is made only when asked for.
+ * request carries no listener or middleware of its own. Nor is the line written with pino-http: it
+ * makes two child loggers per request before anything is logged, and pino's own serialiser costs
+ * the line more than JSON.stringify (Logger.line, docs/performance.md). `req.log` (a child carrying
+ * the request id, for the lines a request writes besides) is made only when asked for.
  */
 export function observeRequests(input: {
   app: Express;
@@ -61,11 +60,10 @@ export function observeRequests(input: {
   });
   const logs = log.pino.isLevelEnabled('info');
   if (!logs && !metrics) return;
-  const durations = metrics ? labelledOnce(metrics.requestDuration) : null;
   observed.set(app, (req, res, seconds) => {
     const procedure = procedureLabel(req, procedures);
     const status = res.statusCode;
-    durations?.(procedure, status).observe(seconds);
+    metrics?.requestDuration.observe({ procedure, status }, seconds);
     if (!logs) return;
     const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(res) };
     // A 503 is the database being away, answered as designed (and alerted on through metrics).
@@ -97,17 +95,6 @@ function watchResponses(): void {
     const observer = started === undefined ? undefined : observed.get(request.app);
     if (observer) observer(request, response, (performance.now() - started!) / 1000);
   });
-}
-
-/** prom-client hashes the labels on every observe; its child for a label pair hashes them once. */
-function labelledOnce(histogram: Histogram<'procedure' | 'status'>) {
-  const children = new Map<string, ReturnType<typeof histogram.labels>>();
-  return (procedure: string, status: number) => {
-    const key = `${procedure} ${status}`;
-    let child = children.get(key);
-    if (!child) children.set(key, (child = histogram.labels({ procedure, status })));
-    return child;
-  };
 }
 
 declare module 'http' {
