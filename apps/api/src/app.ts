@@ -25,8 +25,7 @@ export function createApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES, clientIp: services.clientIp });
-  app.use(requestId);
+  app.use(requestId, ...observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES, clientIp: services.clientIp }));
   app.use(
     helmet({
       contentSecurityPolicy: {

@@ -1,5 +1,4 @@
-import { subscribe } from 'node:diagnostics_channel';
-import type { Express, Request, Response } from 'express';
+import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Logger as Pino } from 'pino';
 import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
@@ -31,15 +30,15 @@ export function userOf(res: Response): string | undefined {
 
 /**
  * One log line per request (request id, method, procedure, status, duration, client IP, user id;
- * nothing from headers or bodies) and the duration histogram, when one of them is on (a log level
- * that prints info, a METRICS_TOKEN): with both off a request pays nothing.
+ * nothing from headers or bodies) and the duration histogram, from one `finish` listener that is
+ * there only when one of them is on (a log level that prints info, a METRICS_TOKEN): with both
+ * off a request pays nothing.
  *
- * Node announces every request's start and its response's end on diagnostics channels
- * (`http.server.request.start`, `http.server.response.finish`, as APM agents use them), so a
- * request carries no listener or middleware of its own. Nor is the line written with pino-http: it
- * makes two child loggers per request before anything is logged, and pino's own serialiser costs
- * the line more than JSON.stringify (Logger.line, docs/performance.md). `req.log` (a child carrying
- * the request id, for the lines a request writes besides) is made only when asked for.
+ * Written here rather than with pino-http: it makes two child loggers per request before anything
+ * is logged, which measured as most of the logging cost on auth.me, and the line goes through
+ * `Logger.line`, whose JSON.stringify costs it less than pino's serialiser (docs/performance.md).
+ * `req.log` (a child carrying the request id, for the lines a request writes besides) is made only
+ * when something asks for it.
  */
 export function observeRequests(input: {
   app: Express;
@@ -48,7 +47,7 @@ export function observeRequests(input: {
   procedures: ReadonlySet<string>;
   /** The client address as the limits and refusal lines read it (services.clientIp). */
   clientIp: (req: Request) => string | null;
-}): void {
+}): RequestHandler[] {
   const { app, log, metrics, procedures, clientIp } = input;
   Object.defineProperty(app.request, 'log', {
     configurable: true,
@@ -59,42 +58,25 @@ export function observeRequests(input: {
     },
   });
   const logs = log.pino.isLevelEnabled('info');
-  if (!logs && !metrics) return;
-  observed.set(app, (req, res, seconds) => {
-    const procedure = procedureLabel(req, procedures);
-    const status = res.statusCode;
-    metrics?.requestDuration.observe({ procedure, status }, seconds);
-    if (!logs) return;
-    const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(res) };
-    // A 503 is the database being away, answered as designed (and alerted on through metrics).
-    if (status >= 500 && status !== 503) log.line('error', fields, 'request failed');
-    else if (status === 503) log.line('warn', fields, 'request failed');
-    else log.line('info', fields, 'request completed');
-  });
-  watchResponses();
-}
-
-type Observer = (req: Request, res: Response, seconds: number) => void;
-
-/** Each observed app's observer; an app that is gone takes its entry with it. */
-const observed = new WeakMap<object, Observer>();
-const STARTED = Symbol('started');
-type Started = { [STARTED]?: number };
-let watching = false;
-
-/** Subscribes once per process; the requests of servers that are not observed apps are passed over. */
-function watchResponses(): void {
-  if (watching) return;
-  watching = true;
-  subscribe('http.server.request.start', (message) => {
-    (message as { request: Started }).request[STARTED] = performance.now();
-  });
-  subscribe('http.server.response.finish', (message) => {
-    const { request, response } = message as { request: Request & Started; response: Response };
-    const started = request[STARTED];
-    const observer = started === undefined ? undefined : observed.get(request.app);
-    if (observer) observer(request, response, (performance.now() - started!) / 1000);
-  });
+  if (!logs && !metrics) return [];
+  return [
+    (req, res, next) => {
+      const started = performance.now();
+      res.once('finish', () => {
+        const seconds = (performance.now() - started) / 1000;
+        const procedure = procedureLabel(req, procedures);
+        const status = res.statusCode;
+        metrics?.requestDuration.observe({ procedure, status }, seconds);
+        if (!logs) return;
+        const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(res) };
+        // A 503 is the database being away, answered as designed (and alerted on through metrics).
+        if (status >= 500 && status !== 503) log.line('error', fields, 'request failed');
+        else if (status === 503) log.line('warn', fields, 'request failed');
+        else log.line('info', fields, 'request completed');
+      });
+      next();
+    },
+  ];
 }
 
 declare module 'http' {
