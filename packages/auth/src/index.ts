@@ -3,6 +3,8 @@ export { AUDIT_EVENT_TYPES, type AuditEventType, USER_STATUSES } from './vocabul
 export { codeMatchesAny, generateCode, hashCode, normalizeCode } from './codes/code';
 export { type CodeRequested, requestCode, type RequestCodeInput, type RequestCodeResult } from './codes/request-code';
 export { verifyCode, type VerifyCodeInput, type VerifyCodeResult } from './codes/verify-code';
+export { verifyLink, type VerifyLinkInput, type VerifyLinkResult } from './codes/verify-link';
+export { signInLinkUrl } from './codes/link';
 export {
   defaultDeliveryOptions,
   deliverDueEmails,

@@ -7,7 +7,7 @@ function describeDuration(seconds: number): string {
 }
 
 /** The email that carries a sign-in code. */
-export function signInCodeEmail(input: { appName: string; code: string; ttlSeconds: number }): EmailContent {
+export function signInCodeEmail(input: { appName: string; code: string; link: string | null; ttlSeconds: number }): EmailContent {
   const validity = `This code is valid for ${describeDuration(input.ttlSeconds)} and can be used only once.`;
   // Against real-time phishing: a fake site can only use the code if the person hands it over.
   const noSharing = `Don't share this code with anyone: ${input.appName} will never ask you for it.`;
