@@ -16,7 +16,8 @@ export {
 export type { Mailer, OutgoingEmail, SendResult } from './delivery/mailer';
 export { enqueueEmail, type QueuedEmail } from './delivery/outbox';
 export { parseEmail } from './email-address';
-export { type EmailContent, escapeHtml } from './emails/layout';
+export { type EmailContent, escapeHtml } from './emails/html';
+export { codeGroups, type EmailBlock, type EmailFrameInput, renderEmail } from './emails/render-email';
 export { signInCodeEmail } from './emails/sign-in-code-email';
 export {
   addSeconds,
