@@ -59,12 +59,12 @@ describe('the email frame', () => {
     const withLink = everyEmail[0]!.email;
     expect(withLink.subject).toBe('Your sign-in code for Acme');
     for (const part of [withLink.text, visibleText(withLink.html)]) {
-      expect(part).toContain('The code and the button are valid for 15 minutes and can be used only once.');
+      expect(part).toContain('The code and the link are valid for 15 minutes and can be used only once.');
       expect(part).toContain('only in the browser where you asked for the code');
       expect(part).toContain("If you didn't request this, you can safely ignore this email.");
     }
     expect(everyEmail[1]!.email.text).toContain('This code is valid for 10 minutes');
-    expect(everyEmail[1]!.email.text).not.toContain('button');
+    expect(everyEmail[1]!.email.text).not.toContain('link');
   });
 
   it('has a hidden preheader saying what the email is', () => {

@@ -11,13 +11,13 @@ function describeDuration(seconds: number): string {
 export function signInCodeEmail(input: { appName: string; code: string; link: string | null; ttlSeconds: number }): EmailContent {
   const { appName, link } = input;
   const duration = describeDuration(input.ttlSeconds);
-  const validity = `${link ? 'The code and the button are' : 'This code is'} valid for ${duration} and can be used only once.`;
+  const validity = `${link ? 'The code and the link are' : 'This code is'} valid for ${duration} and can be used only once.`;
   // Against real-time phishing: a fake site can only use the code if the person hands it over.
   const noSharing = `Don't share this code with anyone: ${appName} will never ask you for it.`;
   const button: EmailBlock[] = link
     ? [
         { kind: 'button', label: `Sign in to ${appName}`, url: link },
-        { kind: 'note', text: 'The button signs you in only in the browser where you asked for the code.' },
+        { kind: 'note', text: 'The link signs you in only in the browser where you asked for the code.' },
       ]
     : [];
   return renderEmail({
