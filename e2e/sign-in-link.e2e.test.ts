@@ -49,7 +49,8 @@ describe('the sign-in link, in Chromium', () => {
     expect(sent.filter((r) => r.body?.includes(token)).map((r) => [r.method, new URL(r.url).pathname])).toEqual([['POST', '/trpc/auth.verifyLink']]);
     expect(await tab.evaluate(() => JSON.stringify(history.state))).not.toContain(token);
 
-    // The first tab's session is the same one.
+    // The first tab, left at the code step, hears of the sign-in and goes on too.
+    await page.waitForURL(`${origin}/admin/audit`);
     await page.goto(`${origin}/dashboard`);
     await expect.poll(() => page.getByText('ada@example.com').first().isVisible()).toBe(true);
     expect(problems).toEqual([]);
