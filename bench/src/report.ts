@@ -100,6 +100,7 @@ export function formatTable(results: Results): string {
       'small',
       '',
     ]);
+    rows.push(['SQL statements per auth.verifyLink', `${statements.verifyLink}`, `<= verifyCode (${statements.verifyCode})`, verdict(statements.verifyLink <= statements.verifyCode)]);
     rows.push(['SQL statements per auth.me', `${statements.authMe}`, '1', verdict(statements.authMe === 1)]);
   }
   if (validation) {

@@ -72,6 +72,12 @@ describe('configuration', () => {
     expectError({ ...production, SESSION_ABSOLUTE_TIMEOUT_SECONDS: '3600' }, 'SESSION_ABSOLUTE_TIMEOUT_SECONDS');
     expectError({ ...production, DATABASE_PREPARED_STATEMENTS: 'off' }, 'DATABASE_PREPARED_STATEMENTS');
     expectError({ ...production, AUDIT_RETENTION_DAYS: '0' }, 'AUDIT_RETENTION_DAYS');
+    expectError({ ...production, AUTH_EMAIL_LINK: 'yes' }, 'AUTH_EMAIL_LINK');
+  });
+
+  it('turns the sign-in link off with AUTH_EMAIL_LINK=false only', () => {
+    expect(loadConfig(production).auth.emailLink).toBe(true);
+    expect(loadConfig({ ...production, AUTH_EMAIL_LINK: 'false' }).auth.emailLink).toBe(false);
   });
 
   it('caps AUTH_CODE_TTL_SECONDS at an hour', () => {

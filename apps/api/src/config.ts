@@ -90,6 +90,7 @@ export const envSchema = z.object({
   DEV_MAILBOX_PUBLIC: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
+  AUTH_EMAIL_LINK: z.enum(['true', 'false']).default(defaults.emailLink ? 'true' : 'false'),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -199,6 +200,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       session: { ...defaults.session, idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS },
       revealUnregistered: e.AUTH_REVEAL_UNREGISTERED === 'true',
+      emailLink: e.AUTH_EMAIL_LINK === 'true',
       signup: e.SIGNUP,
       limits: {
         codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,

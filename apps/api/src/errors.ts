@@ -28,6 +28,8 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   unavailable: 'SERVICE_UNAVAILABLE',
   last_admin: 'CONFLICT',
   already_exists: 'CONFLICT',
+  wrong_browser: 'FORBIDDEN',
+  invalid_or_expired_link: 'UNAUTHORIZED',
   internal: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -48,6 +50,8 @@ const messageForReason: Record<Reason, string> = {
   unavailable: 'The service is temporarily unavailable.',
   last_admin: 'The last active admin cannot be demoted, deactivated or removed.',
   already_exists: 'A user with this email already exists.',
+  wrong_browser: 'This sign-in link works only in the browser where the code was requested.',
+  invalid_or_expired_link: 'The sign-in link is invalid, used or has expired.',
   internal: 'Internal error.',
 };
 

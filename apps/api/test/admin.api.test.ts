@@ -114,7 +114,8 @@ describe('admin.users as an admin', () => {
     expect(user).toMatchObject({ email, role: 'user', status: 'invited', lastSignInAt: null, activeSessions: 0 });
     const mail = await app.postmark.waitForMessage((m) => m.To === email, 10_000);
     expect(mail.Subject).toBe('You have been invited to Acme');
-    expect(mail.TextBody).toContain('Sign in at http://app.test/sign-in');
+    expect(mail.TextBody).toContain('Sign in to Acme:\nhttp://app.test/sign-in\n');
+    expect(mail.HtmlBody).toContain('href="http://app.test/sign-in"');
 
     const again = await admin.browser.mutate('admin.users.invite', { email, role: 'admin' });
     expect([again.status, reasonOf(again)]).toEqual([409, 'already_exists']);

@@ -70,7 +70,7 @@ describe('/metrics', () => {
 
     const after = (await scrape()).text;
     const delta = (series: string) => sample(after, series) - sample(before, series);
-    expect(delta('auth_sign_ins_total')).toBe(1);
+    expect(delta('auth_sign_ins_total{method="code"}')).toBe(1);
     expect(delta('auth_code_requests_total{outcome="sent"}')).toBe(2);
     expect(delta('auth_code_requests_total{outcome="not_registered"}')).toBe(1);
     expect(delta('auth_refusals_total{reason="not_registered"}')).toBe(1);

@@ -28,6 +28,12 @@ export function createAppRouter(session: SessionStore): Router {
         meta: { guestOnly: true, title: 'Sign In' },
       },
       {
+        // The link in the code email; the token is in the fragment, so the server never sees it.
+        path: '/sign-in/link',
+        component: () => import('./views/SignInLinkView.vue'),
+        meta: { title: 'Sign-in link' },
+      },
+      {
         path: '/dashboard',
         component: () => import('./views/DashboardView.vue'),
         meta: { requiresAuth: true, title: 'Dashboard' },

@@ -17,6 +17,7 @@ export type SessionUser = NonNullable<Awaited<ReturnType<Api['auth']['me']['quer
 export type MailboxItem = Awaited<ReturnType<Api['dev']['mailbox']['query']>>['items'][number];
 export type RequestCodeResult = Awaited<ReturnType<Api['auth']['requestCode']['mutate']>>;
 export type VerifyCodeResult = Awaited<ReturnType<Api['auth']['verifyCode']['mutate']>>;
+export type VerifyLinkResult = Awaited<ReturnType<Api['auth']['verifyLink']['mutate']>>;
 export type { AccountSession, AdminUser, AuditEntry } from '@app/api/router';
 export type UserListInput = NonNullable<RouterInputs['admin']['users']['list']>;
 export type AuditListInput = NonNullable<RouterInputs['admin']['audit']['list']>;

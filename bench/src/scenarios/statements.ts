@@ -12,12 +12,14 @@ export interface StatementsResult {
   /** The delivery worker's, for one pass that sends all `signIns` emails (however many a pass carries). */
   deliveryPerPass: number;
   verifyCode: number;
+  /** The same sign-ins again through the email's link (`auth.verifyLink`), in the browser that asked: at most verifyCode's. */
+  verifyLink: number;
   /** Request path only (requestCode + verifyCode), what a client waits for. */
   perSignIn: number;
   /** auth.me with a fresh session (no activity refresh due). */
   authMe: number;
   /** The statements of the first sign-in, in order (first line of each, shortened). */
-  firstSignIn: { requestCode: string[]; delivery: string[]; verifyCode: string[]; authMe: string[] };
+  firstSignIn: { requestCode: string[]; delivery: string[]; verifyCode: string[]; verifyLink: string[]; authMe: string[] };
 }
 
 const silent = createLogger({ level: 'silent' });
@@ -52,38 +54,52 @@ export async function countStatements(input: {
     const kickDelivery = server.services.emailQueued;
     server.services.emailQueued = () => {};
     const emails = input.emails;
-    const perCall = { requestCode: [] as string[][], verifyCode: [] as string[][], authMe: [] as string[][] };
-    const attempts: string[] = [];
-    for (const email of emails) {
-      const statements: string[] = [];
-      const reply = await record(statements, () => client.post('/trpc/auth.requestCode?batch=1', { 0: { email } }));
-      const attempt = cookieFrom(reply.setCookies, 'signin-attempt');
-      if (reply.status !== 200 || !attempt) throw new Error(`requestCode failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-      attempts.push(attempt);
-      perCall.requestCode.push(statements);
-    }
+    const perCall = { requestCode: [] as string[][], verifyCode: [] as string[][], verifyLink: [] as string[][], authMe: [] as string[][] };
+    /** Asks a code for every email, recording each call's statements into `into` if given; the attempt cookies. */
+    const requestCodes = async (into?: string[][]): Promise<string[]> => {
+      const attempts: string[] = [];
+      for (const email of emails) {
+        const statements: string[] = [];
+        const reply = await record(statements, () => client.post('/trpc/auth.requestCode?batch=1', { 0: { email } }));
+        const attempt = cookieFrom(reply.setCookies, 'signin-attempt');
+        if (reply.status !== 200 || !attempt) throw new Error(`requestCode failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+        attempts.push(attempt);
+        into?.push(statements);
+      }
+      return attempts;
+    };
+    /** Verifies each email's next code (or its link), recording each call's statements into `into`; the session cookies. */
+    const verifyAll = async (attempts: string[], by: 'code' | 'link', into: string[][]): Promise<string[]> => {
+      const sessions: string[] = [];
+      for (const [i, email] of emails.entries()) {
+        const { code, linkToken } = await input.mail.nextEmail(email);
+        const [path, body] = by === 'code' ? ['auth.verifyCode', { email, code, timezone: 'Europe/Berlin' }] : ['auth.verifyLink', { token: linkToken, timezone: 'Europe/Berlin' }];
+        const statements: string[] = [];
+        const reply = await record(statements, () => client.post(`/trpc/${path}?batch=1`, { 0: body }, attempts[i]));
+        const session = cookieFrom(reply.setCookies, 'session');
+        if (reply.status !== 200 || !session) throw new Error(`${path} failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+        into.push(statements);
+        sessions.push(session);
+      }
+      return sessions;
+    };
+    const attempts = await requestCodes(perCall.requestCode);
     const delivery: string[] = [];
     await record(delivery, async () => {
       kickDelivery();
       await server.worker.idle();
     });
-    const sessions: string[] = [];
-    for (const [i, email] of emails.entries()) {
-      const code = await input.mail.nextCode(email);
-      const statements: string[] = [];
-      const reply = await record(statements, () =>
-        client.post('/trpc/auth.verifyCode?batch=1', { 0: { email, code, timezone: 'Europe/Berlin' } }, attempts[i]),
-      );
-      const session = cookieFrom(reply.setCookies, 'session');
-      if (reply.status !== 200 || !session) throw new Error(`verifyCode failed: ${reply.status} ${JSON.stringify(reply.body)}`);
-      perCall.verifyCode.push(statements);
-      sessions.push(session);
-    }
+    const sessions = await verifyAll(attempts, 'code', perCall.verifyCode);
     for (const session of sessions) {
       const statements: string[] = [];
       await record(statements, () => client.get('/trpc/auth.me?batch=1&input=%7B%7D', session));
       perCall.authMe.push(statements);
     }
+    // The same people again, signing in with the link in the email this time.
+    const linkAttempts = await requestCodes();
+    kickDelivery();
+    await server.worker.idle();
+    await verifyAll(linkAttempts, 'link', perCall.verifyLink);
     const n = emails.length;
     const mean = (calls: string[][]) => round(calls.reduce((sum, c) => sum + c.length, 0) / n, 2);
     const requestCode = mean(perCall.requestCode);
@@ -93,12 +109,14 @@ export async function countStatements(input: {
       requestCode,
       deliveryPerPass: delivery.length,
       verifyCode,
+      verifyLink: mean(perCall.verifyLink),
       perSignIn: round(requestCode + verifyCode, 2),
       authMe: mean(perCall.authMe),
       firstSignIn: {
         requestCode: shorten(perCall.requestCode[0]),
         delivery: shorten(delivery.slice(0, 6)),
         verifyCode: shorten(perCall.verifyCode[0]),
+        verifyLink: shorten(perCall.verifyLink[0]),
         authMe: shorten(perCall.authMe[0]),
       },
     };

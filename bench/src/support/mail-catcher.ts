@@ -1,6 +1,11 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+export interface CaughtEmail {
+  code: string;
+  linkToken: string | null;
+}
+
 export interface MailCatcher {
   /** Where to point POSTMARK_API_URL. */
   url: string;
@@ -11,6 +16,8 @@ export interface MailCatcher {
   readonly requests: number;
   /** The code of the next email to `to` (already arrived or still to come). */
   nextCode(to: string, timeoutMs?: number): Promise<string>;
+  /** The code and the sign-in link's token (null without one) of the next email to `to`. */
+  nextEmail(to: string, timeoutMs?: number): Promise<CaughtEmail>;
   close(): Promise<void>;
 }
 
@@ -21,8 +28,8 @@ export interface MailCatcher {
  * own bottleneck, so the benchmark keeps only undelivered codes, one queue per address.
  */
 export async function startMailCatcher(token: string): Promise<MailCatcher> {
-  const inbox = new Map<string, string[]>();
-  const waiters = new Map<string, (code: string) => void>();
+  const inbox = new Map<string, CaughtEmail[]>();
+  const waiters = new Map<string, (email: CaughtEmail) => void>();
   let received = 0;
   let requests = 0;
 
@@ -59,16 +66,37 @@ export async function startMailCatcher(token: string): Promise<MailCatcher> {
     const to = String(To).toLowerCase();
     const code = /^\s*(\d{6,10})\s*$/m.exec(String(TextBody))?.[1];
     if (!code) return { ErrorCode: 300, Message: 'Invalid email request' };
+    const email = { code, linkToken: /\/sign-in\/link#(\S+)$/m.exec(String(TextBody))?.[1] ?? null };
     received += 1;
     const waiter = waiters.get(to);
     if (waiter) {
       waiters.delete(to);
-      waiter(code);
+      waiter(email);
     } else {
-      inbox.set(to, [...(inbox.get(to) ?? []), code]);
+      inbox.set(to, [...(inbox.get(to) ?? []), email]);
     }
     return { To: to, SubmittedAt: new Date().toISOString(), MessageID: `bench-${received}`, ErrorCode: 0, Message: 'OK' };
   }
+  function nextEmail(to: string, timeoutMs = 10_000): Promise<CaughtEmail> {
+    const key = to.toLowerCase();
+    const queued = inbox.get(key);
+    if (queued?.length) {
+      const email = queued.shift()!;
+      if (queued.length === 0) inbox.delete(key);
+      return Promise.resolve(email);
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(key);
+        reject(new Error(`no email to ${to} within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiters.set(key, (email) => {
+        clearTimeout(timer);
+        resolve(email);
+      });
+    });
+  }
+
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
 
@@ -81,25 +109,10 @@ export async function startMailCatcher(token: string): Promise<MailCatcher> {
     get requests() {
       return requests;
     },
-    nextCode(to, timeoutMs = 10_000) {
-      const key = to.toLowerCase();
-      const queued = inbox.get(key);
-      if (queued?.length) {
-        const code = queued.shift()!;
-        if (queued.length === 0) inbox.delete(key);
-        return Promise.resolve(code);
-      }
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => {
-          waiters.delete(key);
-          reject(new Error(`no email to ${to} within ${timeoutMs} ms`));
-        }, timeoutMs);
-        waiters.set(key, (code) => {
-          clearTimeout(timer);
-          resolve(code);
-        });
-      });
+    nextCode(to, timeoutMs) {
+      return nextEmail(to, timeoutMs).then((email) => email.code);
     },
+    nextEmail,
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

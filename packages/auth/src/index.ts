@@ -3,6 +3,8 @@ export { AUDIT_EVENT_TYPES, type AuditEventType, USER_STATUSES } from './vocabul
 export { codeMatchesAny, generateCode, hashCode, normalizeCode } from './codes/code';
 export { type CodeRequested, requestCode, type RequestCodeInput, type RequestCodeResult } from './codes/request-code';
 export { verifyCode, type VerifyCodeInput, type VerifyCodeResult } from './codes/verify-code';
+export { verifyLink, type VerifyLinkInput, type VerifyLinkResult } from './codes/verify-link';
+export { signInLinkUrl } from './codes/link';
 export {
   defaultDeliveryOptions,
   deliverDueEmails,
@@ -14,7 +16,8 @@ export {
 export type { Mailer, OutgoingEmail, SendResult } from './delivery/mailer';
 export { enqueueEmail, type QueuedEmail } from './delivery/outbox';
 export { parseEmail } from './email-address';
-export { type EmailContent, escapeHtml } from './emails/layout';
+export { type EmailContent, escapeHtml } from './emails/html';
+export { codeGroups, type EmailBlock, type EmailFrameInput, renderEmail } from './emails/render-email';
 export { signInCodeEmail } from './emails/sign-in-code-email';
 export {
   addSeconds,

@@ -25,6 +25,8 @@ export interface AuthOptions {
   signup: 'invite' | 'open';
   /** false: unknown and deactivated emails get the same answer as registered ones (no probing). */
   revealUnregistered: boolean;
+  /** The code email also carries a one-click link that works in the browser that asked for the code. */
+  emailLink: boolean;
   /** Shared limits (in Postgres); see docs/security.md for the arithmetic. */
   limits: {
     codesPerEmail: LimitRule;
@@ -45,6 +47,7 @@ export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUr
   session: { idleTimeoutSeconds: 30 * 86_400, absoluteTimeoutSeconds: 90 * 86_400, refreshIntervalSeconds: 3_600 },
   signup: 'invite',
   revealUnregistered: true,
+  emailLink: true,
   limits: {
     codesPerEmail: { limit: 5, windowSeconds: 3_600 },
     codesPerMailbox: { limit: 5, windowSeconds: 3_600 },

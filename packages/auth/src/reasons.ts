@@ -17,6 +17,8 @@ export const DOMAIN_REASONS = [
   'not_found',
   'last_admin',
   'already_exists',
+  'wrong_browser',
+  'invalid_or_expired_link',
 ] as const;
 
 export type DomainReason = (typeof DOMAIN_REASONS)[number];

@@ -1,11 +1,13 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 // Lucia's alphabet: lower-case, no look-alikes (0/o, 1/l). 32 symbols = 5 bits per character.
-const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+export const TOKEN_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+const ALPHABET = TOKEN_ALPHABET;
 const ID_LENGTH = 24; // 120 bits
 const SECRET_LENGTH = 26; // 130 bits
 
-function randomString(randomBytes: (size: number) => Buffer, length: number): string {
+/** `length` symbols of the token alphabet from a CSPRNG: 5 bits each. */
+export function randomString(randomBytes: (size: number) => Buffer, length: number): string {
   const bytes = randomBytes(length);
   let out = '';
   // 256 is a multiple of 32, so taking the low 5 bits keeps every symbol equally likely.

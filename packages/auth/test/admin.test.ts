@@ -135,7 +135,7 @@ describe('inviting', () => {
     expect(result.emailQueued).toBe(true);
     const mail = await suite.db.selectFrom('email_outbox').selectAll().executeTakeFirstOrThrow();
     expect(mail).toMatchObject({ kind: 'invitation', recipient: 'new@example.com', subject: 'You have been invited to Acme', user_id: result.user.id });
-    expect(mail.text_body).toContain('Sign in at http://localhost:3000/sign-in');
+    expect(mail.text_body).toContain('Sign in to Acme:\nhttp://localhost:3000/sign-in\n');
     expect(mail.not_after.getTime() - deps.now().getTime()).toBe(7 * 86_400_000);
     const [audit] = await auditRows('user_invited');
     expect(audit).toMatchObject({ actor_user_id: adminId, subject_user_id: result.user.id, email: 'new@example.com', ip: meta.ip, data: { role: 'user', emailSent: true } });

@@ -35,6 +35,14 @@ export function useTestDatabase(): Promise<TestDatabase> {
 }
 
 /** The code in the newest queued email to `email` (read the way a person reads their inbox). */
+/** The sign-in link's token in the newest email to `email` (the fragment of APP_URL/sign-in/link#…). */
+export async function latestLinkToken(db: Database, email: string): Promise<string> {
+  const row = await db.selectFrom('email_outbox').select('text_body').where('recipient', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
+  const match = /\/sign-in\/link#(\S+)$/m.exec(row.text_body ?? '');
+  if (!match?.[1]) throw new Error(`no sign-in link in the email to ${email}`);
+  return match[1];
+}
+
 export async function latestCode(db: Database, email: string): Promise<string> {
   const row = await db
     .selectFrom('email_outbox')

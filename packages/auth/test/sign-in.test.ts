@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { addUser, requestCode, validateSessionToken, verifyCode } from '../src/index';
-import { latestCode, type TestDeps, useDatabaseSuite } from './helpers';
+import { addUser, requestCode, validateSessionToken, verifyCode, verifyLink } from '../src/index';
+import { latestCode, latestLinkToken, type TestDeps, useDatabaseSuite } from './helpers';
 
 const meta = { ip: '127.0.0.1', userAgent: 'vitest' };
 let deps: TestDeps;
@@ -51,7 +51,8 @@ describe('requesting a code', () => {
     expect(mail.subject).toBe('Your sign-in code for Acme');
     expect(mail.text_body).toContain('valid for 15 minutes and can be used only once');
     expect(mail.text_body).toContain("If you didn't request this, you can safely ignore this email.");
-    expect(mail.html_body).toContain(await latestCode(suite.db, 'ada@example.com'));
+    // Grouped for reading by CSS, so one string once the tags are gone.
+    expect(mail.html_body!.replace(/<[^>]+>/g, '')).toContain(await latestCode(suite.db, 'ada@example.com'));
     expect(mail.not_after.getTime() - deps.now().getTime()).toBe(900_000);
   });
 
@@ -136,6 +137,19 @@ describe('verifying a code', () => {
     const results = await Promise.all([verify(attempt.token, code), verify(attempt.token, code)]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     expect(await suite.db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
+  });
+
+  it('makes exactly one session from a code and its link redeemed at once', async () => {
+    const { attempt } = await request();
+    const [code, token] = [await latestCode(suite.db, 'ada@example.com'), await latestLinkToken(suite.db, 'ada@example.com')];
+    const byLink = () => verifyLink(suite.db, deps, { token, timezone: 'UTC', attemptToken: attempt.token, sessionToken: undefined, meta });
+    const results = await Promise.all([verify(attempt.token, code), byLink(), verify(attempt.token, code), byLink()]);
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    // The losers find the attempt consumed, each with its own door's reason.
+    for (const r of results) if (!r.ok) expect(['invalid_or_expired_code', 'invalid_or_expired_link']).toContain(r.reason);
+    expect(await suite.db.selectFrom('sessions').select('id').execute()).toHaveLength(1);
+    const audit = await suite.db.selectFrom('audit_events').select('type').where('type', '=', 'sign_in_succeeded').execute();
+    expect(audit).toHaveLength(1);
   });
 
   it('replaces the session the browser already had', async () => {

@@ -42,6 +42,8 @@ export interface SignInCodesTable {
   id: Generated<string>;
   attempt_id: string;
   code_hash: Uint8Array;
+  /** HMAC of the one-click link's token sent with this code; null when links are off. */
+  link_hash: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
   created_at: DefaultedTimestamp;
   expires_at: Timestamp;
 }

@@ -10,7 +10,7 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 export interface Metrics {
   registry: Registry;
   codeRequests: Counter<'outcome'>;
-  signIns: Counter;
+  signIns: Counter<'method'>;
   refusals: Counter<'reason'>;
   emailsSent: Counter<'kind'>;
   emailFailures: Counter<'kind' | 'permanent'>;
@@ -50,7 +50,7 @@ export function createMetrics(input: { db: Database; now: () => Date; processMet
   return {
     registry,
     codeRequests: new Counter({ name: 'auth_code_requests_total', help: 'Code requests by outcome (sent, decoy, or the refusal reason).', labelNames: ['outcome'], registers }),
-    signIns: new Counter({ name: 'auth_sign_ins_total', help: 'Successful sign-ins with a code.', registers }),
+    signIns: new Counter({ name: 'auth_sign_ins_total', help: 'Successful sign-ins, by method (code, or link).', labelNames: ['method'], registers }),
     refusals: new Counter({ name: 'auth_refusals_total', help: 'Refused calls, by reason.', labelNames: ['reason'], registers }),
     emailsSent: new Counter({ name: 'email_sent_total', help: 'Emails the provider accepted, by kind.', labelNames: ['kind'], registers }),
     emailFailures: new Counter({

@@ -1,4 +1,4 @@
-import { type Failure, recordRefusal, requestCode, signOut, type User, validateSessionToken, verifyCode } from '@app/auth';
+import { type Failure, recordRefusal, requestCode, signOut, type User, validateSessionToken, verifyCode, type VerifyCodeResult, verifyLink } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
@@ -24,6 +24,7 @@ const verifyCodeInput = z.object({
   code: z.string().max(64),
   timezone: z.string().max(128),
 });
+const verifyLinkInput = z.object({ token: z.string().max(128), timezone: z.string().max(128) });
 
 /**
  * The error for a refused sign-in step. Refusals that show probing or spraying are also counted in
@@ -39,6 +40,28 @@ async function refused(ctx: Context, procedure: string, failure: Failure): Promi
     });
   }
   return ReasonError.from(failure);
+}
+
+/** The auth package's deps, with the sign-in's own log line going through the request's logger (so it carries the request id). */
+function requestDeps(ctx: Context) {
+  return { ...ctx.services.deps, log: ({ event, ...fields }: { event: string }) => ctx.log().info(fields, event) };
+}
+
+/** What a verify reads from the browser: its sign-in attempt and, to replace it, its session. */
+function browserCookies(ctx: Context) {
+  const { cookies } = ctx.services;
+  return { attemptToken: ctx.cookies[cookies.attempt], sessionToken: ctx.cookies[cookies.session] };
+}
+
+/** A verified code or link: the attempt cookie goes, the session cookie comes. */
+function signedIn(ctx: Context, result: Extract<VerifyCodeResult, { ok: true }>, method: 'code' | 'link') {
+  const { services } = ctx;
+  ctx.noteUser(result.user.id);
+  services.metrics.signIns.inc({ method });
+  ctx.setCookie(services.cookies.attempt, '', null);
+  // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
+  ctx.setCookie(services.cookies.session, result.session.token, result.session.absoluteExpiresAt);
+  return { user: toPublicUser(result.user) };
 }
 
 export const authRouter = {
@@ -59,21 +82,17 @@ export const authRouter = {
 
   verifyCode: publicProcedure.input(verifyCodeInput).mutation(async ({ ctx, input, path }) => {
     const { services } = ctx;
-    // The sign-in's own log line goes through the request's logger, so it carries the request id.
-    const deps = { ...services.deps, log: ({ event, ...fields }: { event: string }) => ctx.log().info(fields, event) };
-    const result = await verifyCode(services.db, deps, {
-      ...input,
-      attemptToken: ctx.cookies[services.cookies.attempt],
-      sessionToken: ctx.cookies[services.cookies.session],
-      meta: ctx.meta,
-    });
+    const result = await verifyCode(services.db, requestDeps(ctx), { ...input, ...browserCookies(ctx), meta: ctx.meta });
     if (!result.ok) throw await refused(ctx, path, result);
-    ctx.noteUser(result.user.id);
-    services.metrics.signIns.inc();
-    ctx.setCookie(services.cookies.attempt, '', null);
-    // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
-    ctx.setCookie(services.cookies.session, result.session.token, result.session.absoluteExpiresAt);
-    return { user: toPublicUser(result.user) };
+    return signedIn(ctx, result, 'code');
+  }),
+
+  // A mutation (POST, CSRF-checked), never a query: a GET of anything must not sign in or consume.
+  verifyLink: publicProcedure.input(verifyLinkInput).mutation(async ({ ctx, input, path }) => {
+    const { services } = ctx;
+    const result = await verifyLink(services.db, requestDeps(ctx), { ...input, ...browserCookies(ctx), meta: ctx.meta });
+    if (!result.ok) throw await refused(ctx, path, result);
+    return signedIn(ctx, result, 'link');
   }),
 
   me: publicProcedure.query(async ({ ctx }): Promise<PublicUser | null> => {

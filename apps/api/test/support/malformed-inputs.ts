@@ -73,7 +73,7 @@ function validValue(field: Field, enumOptions: Record<string, string>): Json {
   if (field.kind === 'enum') return enumOptions[field.name] ?? 'user';
   if (field.kind === 'boolean') return false;
   if (field.kind === 'number') return field.min ?? 1;
-  const byName: Record<string, string> = { email: 'nobody@example.com', code: '123456', timezone: 'UTC', userId: '999999999', id: 'no-such-session' };
+  const byName: Record<string, string> = { email: 'nobody@example.com', code: '123456', timezone: 'UTC', userId: '999999999', id: 'no-such-session', token: 'abcdefghijkmnpqrstuvwxyz23456789' };
   return byName[field.name] ?? 'x';
 }
 
@@ -149,6 +149,20 @@ const nonsense: Record<string, Json[]> = {
   ],
   userId: ['0', '-1', '1e3', '99999999999999999999999', 'abc', ...injections, ...controlAndUnicode],
   id: ['-1', ...injections, ...controlAndUnicode],
+  // A sign-in link's token: 32 of the token alphabet. Near misses, a whole URL, an attempt cookie.
+  token: [
+    '',
+    'abcdefghijkmnpqrstuvwxyz2345678',
+    'abcdefghijkmnpqrstuvwxyz234567890',
+    'ABCDEFGHIJKMNPQRSTUVWXYZ23456789',
+    'abcdefghijkmnpqrstuvwxyz2345678l',
+    '#abcdefghijkmnpqrstuvwxyz23456789',
+    'http://app.test/sign-in/link#abcdefghijkmnpqrstuvwxyz23456789',
+    'abcdefghijkmnpqrstuvwxyz.abcdefghijkmnpqrstuvwxyz23',
+    'x'.repeat(128),
+    ...injections,
+    ...controlAndUnicode,
+  ],
   // Free text: anything goes, except what no text column can hold.
   search: ['\u0000', 'a\u0000b'],
   type: ['\u0000'],

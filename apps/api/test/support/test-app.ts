@@ -2,7 +2,7 @@ import type { Database } from '@app/db';
 import { openTestDatabase } from '@app/db/testing';
 import { inject } from 'vitest';
 import type { RunningServer } from '../../src/server';
-import { type FakePostmark, startFakePostmark } from './fake-postmark';
+import { type FakeMessage, type FakePostmark, startFakePostmark } from './fake-postmark';
 import { type LogEntry, POSTMARK_TOKEN, startInstance } from './instance';
 import type { TestBrowser } from './test-browser';
 
@@ -49,4 +49,18 @@ export async function receiveCode(app: Pick<TestApp, 'postmark'>, browser: TestB
 export async function signIn(app: Pick<TestApp, 'postmark'>, browser: TestBrowser, email: string) {
   const code = await receiveCode(app, browser, email);
   return browser.trpc.auth.verifyCode.mutate({ email, code, timezone: 'Europe/Berlin' });
+}
+
+/** The token of the sign-in link in a code email (`APP_URL/sign-in/link#<token>`, a line of its own), if it has one. */
+export function linkTokenIn(message: Pick<FakeMessage, 'TextBody'>): string | null {
+  return /^https?:\/\/\S+\/sign-in\/link#(\S+)$/m.exec(message.TextBody ?? '')?.[1] ?? null;
+}
+
+/** Requests a code for `email` in `browser`; returns the code and the link's token from the delivered email. */
+export async function receiveCodeAndLink(app: Pick<TestApp, 'postmark'>, browser: TestBrowser, email: string): Promise<{ code: string; token: string }> {
+  const code = await receiveCode(app, browser, email);
+  const message = app.postmark.messages.findLast((m) => m.To === email && m.TextBody?.split('\n').includes(code));
+  const token = message && linkTokenIn(message);
+  if (!token) throw new Error(`no sign-in link in the email to ${email}`);
+  return { code, token };
 }

@@ -1,2 +1,2 @@
 /* The test support that needs vitest's runner (the template database it injects): `@app/api/testing/vitest`. */
-export { startTestApp, type TestApp } from './test-app';
+export { linkTokenIn, startTestApp, type TestApp } from './test-app';

@@ -23,6 +23,8 @@ describe('describeError', () => {
     ['not_found', 'couldn’t find'],
     ['last_admin', 'You can’t demote, deactivate or remove the last active admin.'],
     ['already_exists', 'A user with this email already exists.'],
+    ['wrong_browser', 'works only in the browser where the code was requested'],
+    ['invalid_or_expired_link', 'expired or was already used'],
   ])('explains %s in words', (reason, words) => {
     expect(describeError(serverError({ code: 'BAD_REQUEST', reason }))).toContain(words);
   });

@@ -30,6 +30,11 @@ const catalogue = {
   not_found: 'We couldn’t find what you were looking for.',
   last_admin: 'You can’t demote, deactivate or remove the last active admin.',
   already_exists: 'A user with this email already exists.',
+  wrong_browser:
+    'This link works only in the browser where the code was requested. Open the link there, or type the code from the same email on the sign-in page in that browser.',
+  invalid_or_expired_link:
+    'This sign-in link has expired or was already used. Request a new code on the sign-in page.',
+  missing_link: 'This page opens the sign-in link from your email, and the link was not complete. Click the button in the email again, or type the code from the email instead.',
   // A crash is labelled `internal` on the wire; readError shows it as `unknown` whatever the label.
   internal: 'Something went wrong. Please try again.',
   network: 'We couldn’t reach the server. Check your connection and try again.',
@@ -38,9 +43,10 @@ const catalogue = {
 
 /**
  * Every reason the catalogue has words for: each the API can send (a reason added there without
- * words here fails to compile), and the client's own `missing_code`, `network` and `unknown`.
+ * words here fails to compile), and the client's own `missing_code`, `missing_link`, `network` and
+ * `unknown`.
  */
-export type ErrorReason = Reason | 'missing_code' | 'network' | 'unknown';
+export type ErrorReason = Reason | 'missing_code' | 'missing_link' | 'network' | 'unknown';
 
 // Used only when the server answered without a reason of its own (e.g. a router-level failure).
 const reasonForCode: Partial<Record<string, ErrorReason>> = {

@@ -31,6 +31,34 @@ export function attemptWithCodes(db: Executor, deps: AuthDeps, id: string, now: 
   };
 }
 
+/**
+ * The attempt whose code carries this link, if that code is live and among the attempt's most
+ * recent live codes (a link stays valid exactly as long as its code).
+ */
+export function attemptByLink(db: Executor, deps: AuthDeps, linkHash: Uint8Array, now: Date): LimitRead<AttemptRow, { now: Date; validCodes: number; linkHash: Uint8Array }> {
+  return {
+    name: 'attempt-by-link',
+    sql: (slot) =>
+      db
+        .selectFrom('sign_in_codes as c')
+        .innerJoin('sign_in_attempts as a', 'a.id', 'c.attempt_id')
+        .select(attemptColumns.map((c) => (c === 'code_hash' ? 'c.code_hash' : (`a.${c}` as const))))
+        .where('c.link_hash', '=', slot('linkHash'))
+        .where('c.expires_at', '>', slot('now'))
+        .where('c.id', 'in', (eb) =>
+          eb
+            .selectFrom('sign_in_codes as recent')
+            .select('recent.id')
+            .whereRef('recent.attempt_id', '=', 'c.attempt_id')
+            .where('recent.expires_at', '>', slot('now'))
+            .orderBy('recent.id', 'desc')
+            .limit(slot('validCodes')),
+        ),
+    values: { now, validCodes: deps.options.code.validCodesPerAttempt, linkHash },
+    columns: attemptColumns,
+  };
+}
+
 export type AttemptRow = Pick<Selectable<SignInAttemptsTable>, Exclude<(typeof attemptColumns)[number], 'code_hash'>> & { code_hash: Uint8Array | null };
 
 export type Attempt = NonNullable<ReturnType<typeof attemptFrom>>;

@@ -8,9 +8,17 @@ import { newSession, SESSION_COLUMNS } from '../sessions/session';
 import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
 import { insertForEach } from '../sql/insert-for-each';
 import { type UserFields, userRowToUser } from '../users/user';
-import type { Executor } from '@app/db';
+import type { Database, Executor } from '@app/db';
+import { invalidateSessionToken } from '../sessions/session';
+import type { User } from '../users/user';
 import type { Attempt } from './attempt';
 import type { VerifyCodeResult } from './verify-code';
+
+/** A sign-in made: the user as they are now, and the new session's cookie value and lifetimes. */
+export type SignedIn = { ok: true; user: User; session: { token: string; expiresAt: Date; absoluteExpiresAt: Date } };
+
+/** How an attempt was redeemed: its code typed, or its link opened in the same browser. */
+export type SignInMethod = 'email_code' | 'email_link';
 
 type AuditRow = ReturnType<typeof auditRow>;
 
@@ -53,11 +61,46 @@ const signInStatement = compiledStatement((db, slot: SlotOf<SignInValues>) => {
     select id, email, role, status, timezone from signed_in`;
 });
 
-export async function signIn(
-  db: Executor,
-  deps: AuthDeps,
-  redeemed: { attempt: Attempt; userId: string; timezone: string; meta: RequestMeta; now: Date },
-): Promise<VerifyCodeResult> {
+export interface Redeemed {
+  attempt: Attempt;
+  method: SignInMethod;
+  timezone: string;
+  /** The browser's current session cookie, dropped on success (no session fixation). */
+  sessionToken: string | undefined;
+  meta: RequestMeta;
+  now: Date;
+}
+
+/**
+ * Signs the attempt's user in once its code or link has been checked: the verify-code and
+ * verify-link doors share everything after their check. `ok: false` when the attempt can no longer
+ * sign anyone in (a decoy, a concurrent verify that claimed it first, a user deactivated meanwhile);
+ * the caller answers with its own reason, and `detail` is for the log.
+ */
+export async function redeemAttempt(db: Database, deps: AuthDeps, redeemed: Redeemed): Promise<SignedIn | { ok: false; detail: string }> {
+  const { attempt, now } = redeemed;
+  const userId = attempt.userId ?? (attempt.kind === 'sign_up' ? await signUp(db, attempt.email, now) : null);
+  if (userId === null) return { ok: false, detail: 'decoy attempt' };
+  const result = await signIn(db, deps, { ...redeemed, userId });
+  if (!result) return { ok: false, detail: 'attempt claimed meanwhile, or user deactivated' };
+  if (redeemed.sessionToken) await invalidateSessionToken(db, redeemed.sessionToken);
+  const via = redeemed.method === 'email_link' ? 'link' : 'code';
+  deps.log({ event: `user signed in via ${via}`, userId: result.user.id, email: result.user.email, ip: redeemed.meta.ip });
+  return result;
+}
+
+/** Open sign-up: the user row is created only now that the code verified (no pending rows pile up). */
+async function signUp(db: Executor, email: string, now: Date): Promise<string> {
+  await db
+    .insertInto('users')
+    .values({ email, role: 'user', created_at: now, updated_at: now })
+    .onConflict((oc) => oc.column('email').doNothing())
+    .execute();
+  const row = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
+  return row.id;
+}
+
+async function signIn(db: Executor, deps: AuthDeps, redeemed: Redeemed & { userId: string }): Promise<SignedIn | null> {
   const { attempt, userId, timezone, meta, now } = redeemed;
   const created = newSession(deps, userId, meta);
   const audit = auditRow({
@@ -66,7 +109,7 @@ export async function signIn(
     subjectUserId: userId,
     email: attempt.email,
     meta,
-    data: { method: 'email_code', signUp: attempt.kind === 'sign_up' },
+    data: { method: redeemed.method, signUp: attempt.kind === 'sign_up' },
     at: now,
   });
   const [user] = await signInStatement(db, 'sign-in', {
@@ -77,7 +120,7 @@ export async function signIn(
     ...rowValues('session', created.row),
     ...rowValues('audit', audit),
   });
-  if (!user) return fail('invalid_or_expired_code');
+  if (!user) return null;
   return {
     ok: true,
     user: userRowToUser(user),

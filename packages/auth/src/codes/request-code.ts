@@ -9,6 +9,7 @@ import type { SlotOf } from '../sql/compiled-statement';
 import { parseToken, secretMatches } from '../tokens';
 import { type User, type UserFields, userFields, userRowToUser } from '../users/user';
 import { generateCode } from './code';
+import { generateLinkToken } from './link';
 import { writeCode } from './write-code';
 
 export interface RequestCodeInput {
@@ -60,7 +61,9 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
 
   const expiresAt = addSeconds(now, options.code.ttlSeconds);
   const code = generateCode(deps.randomBytes, options.code.length);
-  const issue = { input, email, kind, userId: user?.id ?? null, code, now, expiresAt };
+  // A decoy gets a link too, so every path does the same work.
+  const linkToken = options.emailLink ? generateLinkToken(deps.randomBytes) : null;
+  const issue = { input, email, kind, userId: user?.id ?? null, code, linkToken, now, expiresAt };
   const live = await findLiveAttempt(db, input.attemptToken, email, now);
   const renewed = live && (await writeCode(db, deps, { ...issue, attempt: live }));
   if (renewed) return renewed;

@@ -1,16 +1,14 @@
-import type { Database, Executor } from '@app/db';
+import type { Database } from '@app/db';
 import { parseEmail } from '../email-address';
 import { checkLimits, checkLimitsAndRead } from '../limits/rate-limit';
 import { verifyChecks } from '../limits/sign-in-limits';
 import type { AuthDeps, RequestMeta } from '../options';
 import { fail, failBecause, type Failure } from '../reasons';
-import { invalidateSessionToken } from '../sessions/session';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
-import type { User } from '../users/user';
 import { attemptFrom, attemptWithCodes } from './attempt';
 import { codeMatchesAny, normalizeCode } from './code';
-import { recordWrongCode, signIn } from './redeem-attempt';
+import { recordWrongCode, redeemAttempt, type SignedIn } from './redeem-attempt';
 
 export interface VerifyCodeInput {
   email: unknown;
@@ -23,7 +21,7 @@ export interface VerifyCodeInput {
 }
 
 export type VerifyCodeResult =
-  | { ok: true; user: User; session: { token: string; expiresAt: Date; absoluteExpiresAt: Date } }
+  | SignedIn
   | Failure<'invalid_or_expired_code' | 'too_many_attempts' | 'invalid_timezone' | 'rate_limited'>;
 
 /**
@@ -66,23 +64,6 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
     return recordWrongCode(db, deps, attempt, input.meta, now);
   }
 
-  const userId = attempt.userId ?? (attempt.kind === 'sign_up' ? await signUp(db, attempt.email, now) : null);
-  if (userId === null) return failBecause('invalid_or_expired_code', 'decoy attempt');
-  const result = await signIn(db, deps, { attempt, userId, timezone: timezone.timezone, meta: input.meta, now });
-  if (result.ok) {
-    if (input.sessionToken) await invalidateSessionToken(db, input.sessionToken);
-    deps.log({ event: 'user signed in via code', userId: result.user.id, email: result.user.email, ip: input.meta.ip });
-  }
-  return result;
-}
-
-/** Open sign-up: the user row is created only now that the code verified (no pending rows pile up). */
-async function signUp(db: Executor, email: string, now: Date): Promise<string> {
-  await db
-    .insertInto('users')
-    .values({ email, role: 'user', created_at: now, updated_at: now })
-    .onConflict((oc) => oc.column('email').doNothing())
-    .execute();
-  const row = await db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirstOrThrow();
-  return row.id;
+  const result = await redeemAttempt(db, deps, { attempt, method: 'email_code', timezone: timezone.timezone, sessionToken: input.sessionToken, meta: input.meta, now });
+  return result.ok ? result : failBecause('invalid_or_expired_code', result.detail);
 }

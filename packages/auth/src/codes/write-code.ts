@@ -8,6 +8,7 @@ import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } fro
 import { insertForEach, insertRow } from '../sql/insert-for-each';
 import { generateToken, hashSecret } from '../tokens';
 import { hashCode } from './code';
+import { hashLinkToken, signInLinkUrl } from './link';
 import type { CodeRequested, RequestCodeInput } from './request-code';
 
 /** A code to write, and what it is for. */
@@ -17,6 +18,8 @@ export interface Issue {
   kind: AttemptKind;
   userId: string | null;
   code: string;
+  /** The one-click link's token sent with the code, or null when links are off. */
+  linkToken: string | null;
   now: Date;
   expiresAt: Date;
   /** The live attempt this code renews, or null to start a new one. */
@@ -24,7 +27,7 @@ export interface Issue {
 }
 
 const ATTEMPT_COLUMNS = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'created_at', 'expires_at', 'last_code_sent_at', 'ip', 'user_agent'] as const;
-const CODE_COLUMNS = ['attempt_id', 'code_hash', 'created_at', 'expires_at'] as const;
+const CODE_COLUMNS = ['attempt_id', 'code_hash', 'link_hash', 'created_at', 'expires_at'] as const;
 
 /** The attempt a code goes on: a new one (with the token for its cookie), or a live one renewed. */
 type AttemptWrite =
@@ -80,6 +83,7 @@ function codeRow(deps: AuthDeps, issue: Issue, attemptId: string) {
   return {
     attempt_id: attemptId,
     code_hash: hashCode(deps.options.secret, attemptId, issue.code),
+    link_hash: issue.linkToken === null ? null : hashLinkToken(deps.options.secret, issue.linkToken),
     created_at: issue.now,
     expires_at: issue.expiresAt,
   } satisfies Record<(typeof CODE_COLUMNS)[number], unknown>;
@@ -106,7 +110,12 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
     kind: 'sign_in_code',
     recipient: issue.email,
     userId: issue.userId,
-    content: signInCodeEmail({ appName: options.appName, code: issue.code, ttlSeconds: options.code.ttlSeconds }),
+    content: signInCodeEmail({
+      appName: options.appName,
+      code: issue.code,
+      link: issue.linkToken === null ? null : signInLinkUrl(options.appUrl, issue.linkToken),
+      ttlSeconds: options.code.ttlSeconds,
+    }),
     notAfter: issue.expiresAt,
     now: issue.now,
   });

@@ -1,6 +1,6 @@
 import type { Insertable } from 'kysely';
 import type { EmailOutboxTable, Executor } from '@app/db';
-import type { EmailContent } from '../emails/layout';
+import type { EmailContent } from '../emails/html';
 
 export interface QueuedEmail {
   kind: 'sign_in_code' | 'invitation';

@@ -1,25 +1,16 @@
-export interface EmailContent {
-  subject: string;
-  text: string;
-  html: string;
-}
+import { type EmailContent, escapeHtml } from './html';
+import { renderFrame } from './render-email';
 
-export function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
+export { type EmailContent, escapeHtml };
 
 /**
- * The frame every email shares, in text and HTML: the greeting, the email's own lines, a line for
- * whoever did not expect it, and the sign-off. `html` is already escaped; the rest is escaped here.
+ * The first frame's signature, drawn in the shared frame now: `text` is the plain-text body,
+ * `html` the same already escaped, `ignore` the footer line.
+ * @deprecated Use `renderEmail` (render-email.ts), which takes blocks of text and escapes them.
  */
 export function framedEmail(input: { appName: string; subject: string; text: string[]; html: string; ignore: string }): EmailContent {
-  const text = ['Hey there,', '', ...input.text, '', input.ignore, '', `The ${input.appName} team`].join('\n');
-  const html = `<!doctype html>
-<html><body style="font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2937;line-height:1.5">
-<p>Hey there,</p>
-${input.html}
-<p style="color:#6b7280">${escapeHtml(input.ignore)}</p>
-<p>The ${escapeHtml(input.appName)} team</p>
-</body></html>`;
-  return { subject: input.subject, text, html };
+  return renderFrame(
+    { appName: input.appName, subject: input.subject, preheader: input.subject, heading: input.subject, footer: [input.ignore] },
+    { html: input.html, text: input.text.join('\n') },
+  );
 }
