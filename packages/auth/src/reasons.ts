@@ -17,6 +17,7 @@ export const DOMAIN_REASONS = [
   'not_found',
   'last_admin',
   'already_exists',
+  'same_email',
 ] as const;
 
 export type DomainReason = (typeof DOMAIN_REASONS)[number];

@@ -3,6 +3,7 @@ import * as initial from './migrations/2026_11_26_0001_initial';
 import * as limitsAndAdmin from './migrations/2026_11_26_0002_limits_and_admin';
 import * as refusalCounts from './migrations/2026_12_01_0001_refusal_counts';
 import * as cleanupIndexes from './migrations/2026_12_02_0003_cleanup_indexes';
+import * as emailChanges from './migrations/2026_12_03_0201_email_changes';
 import { PreparedStatementsUnsupportedError } from './prepared-statements';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_0002_limits_and_admin': limitsAndAdmin,
   '2026_12_01_0001_refusal_counts': refusalCounts,
   '2026_12_02_0003_cleanup_indexes': cleanupIndexes,
+  '2026_12_03_0201_email_changes': emailChanges,
 };
 
 /** Any bigint; only migrations take it (cleanup and the first-admin bootstrap have their own). */
