@@ -28,6 +28,7 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   unavailable: 'SERVICE_UNAVAILABLE',
   last_admin: 'CONFLICT',
   already_exists: 'CONFLICT',
+  same_email: 'BAD_REQUEST',
   internal: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -48,6 +49,7 @@ const messageForReason: Record<Reason, string> = {
   unavailable: 'The service is temporarily unavailable.',
   last_admin: 'The last active admin cannot be demoted, deactivated or removed.',
   already_exists: 'A user with this email already exists.',
+  same_email: 'That is already the account’s email address.',
   internal: 'Internal error.',
 };
 
