@@ -487,6 +487,7 @@ describe('the audit log', () => {
       subject: { id: samId, email: 'sam@example.com' },
       ip: meta.ip,
       userAgent: meta.userAgent,
+      device: 'Chrome 120 on macOS',
       data: { from: 'user', to: 'admin', sessionsRevoked: 0 },
     });
     expect(ok(await listAudit(suite.db, { userId: samId })).items).toHaveLength(3);
