@@ -30,6 +30,7 @@ const catalogue = {
   not_found: 'We couldn’t find what you were looking for.',
   last_admin: 'You can’t demote, deactivate or remove the last active admin.',
   already_exists: 'A user with this email already exists.',
+  same_email: 'That’s already your email address. Enter the new one.',
   // A crash is labelled `internal` on the wire; readError shows it as `unknown` whatever the label.
   internal: 'Something went wrong. Please try again.',
   network: 'We couldn’t reach the server. Check your connection and try again.',
