@@ -40,6 +40,17 @@ function confirm(person: Person, code: unknown, sessionId = person.sessionId) {
   return confirmEmailChange(suite.db, deps, { user: person.user, sessionId, code, meta });
 }
 
+/** Asks for a change to `newEmail` `count` times, a minute apart (the cooldown), and returns the codes sent. */
+async function resends(person: Person, newEmail: string, count: number): Promise<string[]> {
+  const codes = [];
+  for (let i = 0; i < count; i++) {
+    await request(person, newEmail);
+    codes.push(await latestCode(suite.db, newEmail));
+    deps.clock.advance(60);
+  }
+  return codes;
+}
+
 async function emailOf(userId: string) {
   return (await suite.db.selectFrom('users').select('email').where('id', '=', userId).executeTakeFirstOrThrow()).email;
 }
@@ -242,12 +253,7 @@ describe('confirming an email change', () => {
 
   it('expires with its code, and accepts the last three codes of a resend', async () => {
     const ada = await signedIn('ada@example.com');
-    const codes = [];
-    for (let i = 0; i < 4; i++) {
-      await request(ada, 'ada.new@example.com');
-      codes.push(await latestCode(suite.db, 'ada.new@example.com'));
-      deps.clock.advance(60);
-    }
+    const codes = await resends(ada, 'ada.new@example.com', 4);
     expect(await suite.db.selectFrom('sign_in_attempts').select('id').execute()).toHaveLength(1);
     expect((await audit('code_requested')).map((r) => (r.data as { resend: boolean }).resend)).toEqual([false, true, true, true]);
     // The oldest is out of the window (unless a later code happens to be the same digits).
@@ -260,12 +266,7 @@ describe('confirming an email change', () => {
 
   it('accepts a code of the last three while still valid', async () => {
     const ada = await signedIn('ada@example.com');
-    const codes = [];
-    for (let i = 0; i < 3; i++) {
-      await request(ada, 'ada.new@example.com');
-      codes.push(await latestCode(suite.db, 'ada.new@example.com'));
-      deps.clock.advance(60);
-    }
+    const codes = await resends(ada, 'ada.new@example.com', 3);
     expect(await confirm(ada, codes[0])).toMatchObject({ ok: true });
   });
 
