@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '@app/api/testing/vitest';
 import { screenshots, startBrowserApp } from './support/browser-app';
 import { launchChromium, openPage, unexpected } from './support/chromium';
-import { signInOnPage } from './support/sign-in-page';
+import { sentToSignIn, signInOnPage, signInThrough } from './support/sign-in-page';
 
 
 // Distinct browsers, so the sessions list can tell the devices apart.
@@ -32,18 +32,7 @@ function newPage(options: BrowserContextOptions = {}) {
   return openPage(browser, { timezoneId: 'Europe/Berlin', locale: 'en-GB', ...options });
 }
 
-/** Opens `path` signed out, signs in on the page it redirects to, and waits to be sent back. */
-async function signInAt(page: Page, path: string, email: string, landing = path): Promise<void> {
-  await page.goto(`${origin}${path}`);
-  await sentToSignIn(page, path);
-  await signInOnPage(app, page, email);
-  await page.waitForURL(`${origin}${landing}`);
-}
-
-/** Waits until `page` shows the sign-in page that will lead back to `redirect`. */
-function sentToSignIn(page: Page, redirect: string): Promise<void> {
-  return page.waitForURL((url) => url.pathname === '/sign-in' && url.searchParams.get('redirect') === redirect);
-}
+const signInAt = (page: Page, path: string, email: string, landing = path) => signInThrough(app, origin, page, path, email, landing);
 
 /** The users table row of `email` (not the sessions row under it). */
 function userRow(page: Page, email: string) {
@@ -334,7 +323,7 @@ describe('admin pages, in Chromium', story, () => {
   });
 });
 
-describe('your sessions on the dashboard, in Chromium', story, () => {
+describe('your sessions on the account page, in Chromium', story, () => {
   it('signs out one other device, then everywhere else', async () => {
     await addUser(app.db, 'roamer@example.com', 'user', new Date());
     const phone = await newPage({ userAgent: safariOnIphone });
@@ -342,16 +331,16 @@ describe('your sessions on the dashboard, in Chromium', story, () => {
     const laptop = await newPage({ userAgent: firefoxOnWindows });
     await signInAt(laptop.page, '/dashboard', 'roamer@example.com');
     const { page, problems } = await newPage({ timezoneId: 'Asia/Tokyo' });
-    await signInAt(page, '/dashboard', 'roamer@example.com');
+    await signInAt(page, '/account', 'roamer@example.com');
 
     const sessions = page.getByRole('region', { name: 'Your sessions' });
     const items = sessions.getByRole('listitem');
     await expect.poll(() => items.count()).toBe(3);
     expect(await items.first().innerText()).toMatch(/This device[\s\S]*IP\s+127\.0\.0\.1\s+Signed in\s[\s\S]*Last seen\s[\s\S]*Expires\s/);
     expect(await sessions.getByText('Firefox 128 on Windows', { exact: true }).isVisible()).toBe(true);
-    // This device cannot be signed out from the list (that is what "Sign out" above is for).
+    // This device cannot be signed out from the list (that is what the header's "Sign out" is for).
     expect(await items.first().getByRole('button').count()).toBe(0);
-    await page.screenshot({ path: join(screenshots, 'dashboard-sessions.png'), fullPage: true });
+    await page.screenshot({ path: join(screenshots, 'account-sessions.png'), fullPage: true });
 
     await sessions.getByRole('button', { name: /^Sign out Firefox 128 on Windows/ }).click();
     await notice(page, 'Signed out the session on Firefox 128 on Windows.').waitFor();
@@ -372,7 +361,7 @@ describe('your sessions on the dashboard, in Chromium', story, () => {
     // This device stays signed in.
     await page.reload();
     await expect.poll(() => items.count()).toBe(1);
-    expect(page.url()).toBe(`${origin}/dashboard`);
+    expect(page.url()).toBe(`${origin}/account`);
     expect(unexpected(problems)).toEqual([]);
     for (const other of [phone, laptop]) {
       expect(unexpected(other.problems)).toEqual([]);

@@ -77,7 +77,7 @@ describe('signing in with a code, in Chromium', () => {
     await codeField.fill(`${code.slice(0, 3)} ${code.slice(3)}`);
     await page.getByRole('button', { name: 'Verify code' }).click();
     await page.waitForURL(`${origin}/dashboard`);
-    await expect.poll(() => page.getByText('grace@example.com').isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole('main').getByText('grace@example.com').isVisible()).toBe(true);
     expect(await page.getByText('Asia/Tokyo').isVisible()).toBe(true);
     await page.screenshot({ path: join(screenshots, 'dashboard.png') });
 
@@ -86,7 +86,7 @@ describe('signing in with a code, in Chromium', () => {
     expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/' });
     expect(await page.evaluate(() => document.cookie)).toBe('');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('main').getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/sign-in/);
     await page.goto(`${origin}/dashboard`);
     await page.waitForURL(/\/sign-in\?redirect=/);

@@ -122,6 +122,12 @@ export function formatTable(results: Results): string {
       'own chunks',
       verdict(!spa.adminInSignInPage),
     ]);
+    rows.push([
+      'account chunk',
+      spa.accountChunks.length ? spa.accountChunks.map((a) => `${a.file} ${kB(a.gzipBytes)}`).join(', ') : 'none in the build',
+      'own chunk',
+      verdict(spa.accountChunks.length > 0 && !spa.accountInSignInPage),
+    ]);
   }
   if (startTime) {
     rows.push(['start to /healthz (node)', `${startTime.nodeMs} ms (runs ${startTime.nodeRuns.join(', ')})`, '< 3000 ms', verdict(startTime.nodeMs < 3000)]);

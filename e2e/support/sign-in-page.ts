@@ -15,3 +15,16 @@ export async function signInOnPage(app: TestApp, page: Page, email: string): Pro
   await page.getByLabel('Code', { exact: true }).fill(code);
   await page.getByRole('button', { name: 'Verify code' }).click();
 }
+
+/** Opens `path` signed out, signs in on the page it redirects to, and waits to land on `landing`. */
+export async function signInThrough(app: TestApp, origin: string, page: Page, path: string, email: string, landing = path): Promise<void> {
+  await page.goto(`${origin}${path}`);
+  await sentToSignIn(page, path);
+  await signInOnPage(app, page, email);
+  await page.waitForURL(`${origin}${landing}`);
+}
+
+/** Waits until `page` shows the sign-in page that will lead back to `redirect`. */
+export function sentToSignIn(page: Page, redirect: string): Promise<void> {
+  return page.waitForURL((url) => url.pathname === '/sign-in' && url.searchParams.get('redirect') === redirect);
+}

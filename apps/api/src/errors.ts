@@ -30,6 +30,7 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   already_exists: 'CONFLICT',
   wrong_browser: 'FORBIDDEN',
   invalid_or_expired_link: 'UNAUTHORIZED',
+  same_email: 'BAD_REQUEST',
   internal: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -52,6 +53,7 @@ const messageForReason: Record<Reason, string> = {
   already_exists: 'A user with this email already exists.',
   wrong_browser: 'This sign-in link works only in the browser where the code was requested.',
   invalid_or_expired_link: 'The sign-in link is invalid, used or has expired.',
+  same_email: 'That is already the account’s email address.',
   internal: 'Internal error.',
 };
 

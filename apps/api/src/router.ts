@@ -1,5 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
 import { accountSessionsRouter } from './routers/account';
+import { accountEmailRouter } from './routers/account-email';
+import { appInfoRouter } from './routers/app-info';
 import { adminAuditRouter } from './routers/admin-audit';
 import { adminUsersRouter } from './routers/admin-users';
 import { authRouter } from './routers/auth';
@@ -10,7 +12,8 @@ export const appRouter = router({
   auth: authRouter,
   dev: devRouter,
   admin: router({ users: router(adminUsersRouter), audit: router(adminAuditRouter) }),
-  account: router({ sessions: router(accountSessionsRouter) }),
+  account: router({ sessions: router(accountSessionsRouter), email: router(accountEmailRouter) }),
+  app: router(appInfoRouter),
 });
 
 export type AppRouter = typeof appRouter;

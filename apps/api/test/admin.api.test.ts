@@ -256,7 +256,7 @@ describe('admin.audit.list', () => {
       'user_removed',
     ]);
     for (const entry of changes) {
-      expect(entry).toMatchObject({ actor: { id: admin.id, email: 'admin@app.test' }, ip: expect.stringContaining('127.0.0.1'), userAgent: CHROME_ON_MAC });
+      expect(entry).toMatchObject({ actor: { id: admin.id, email: 'admin@app.test' }, ip: expect.stringContaining('127.0.0.1'), userAgent: CHROME_ON_MAC, device: 'Chrome 120 on macOS' });
       expect(entry.at).toMatch(/Z$/);
     }
     expect(changes[1]).toMatchObject({ subject: { id: null, email: target.email }, data: { from: 'user', to: 'admin', sessionsRevoked: 1 } });

@@ -94,7 +94,7 @@ describe('pnpm cli', { timeout: 120_000 }, () => {
 
   it('reverts the latest migration', () => {
     cli({}, 'migrate');
-    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_12_03_0101_sign_in_links') });
-    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_12_03_0101_sign_in_links') });
+    expect(cli({}, 'migrate', 'down')).toMatchObject({ code: 0, out: expect.stringContaining('reverted: 2026_12_03_0201_email_changes') });
+    expect(cli({}, 'migrate')).toMatchObject({ code: 0, out: expect.stringContaining('applied: 2026_12_03_0201_email_changes') });
   });
 });

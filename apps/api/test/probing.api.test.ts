@@ -2,6 +2,7 @@ import { addUser } from '@app/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from './support/test-app';
 import { reasonOf, type Reply, type TestBrowser } from './support/test-browser';
+import { replyShape as shape } from './support/reply-shape';
 import { indistinguishable, sampleAlternately, summarize } from './support/timing';
 
 /*
@@ -24,15 +25,6 @@ async function emailOf(kind: Kind): Promise<string> {
   if (kind !== 'unknown') await addUser(app.db, email, 'user', new Date());
   if (kind === 'deactivated') await app.db.updateTable('users').set({ status: 'deactivated' }).where('email', '=', email).execute();
   return email;
-}
-
-/** What an observer sees of a reply, with the email, the cookie's value, dates and the request id taken out. */
-function shape(reply: Reply, email: string) {
-  const headers = [...reply.headers]
-    .filter(([name]) => !['date', 'set-cookie', 'etag', 'x-request-id'].includes(name))
-    .map(([name, value]) => `${name}: ${value}`);
-  const cookies = reply.headers.getSetCookie().map((c) => c.replace(/=[^;]*/, '=<value>').replace(/Expires=[^;]*/i, 'Expires=<date>'));
-  return { status: reply.status, body: JSON.stringify(reply.body).replaceAll(email, '<email>'), headers, cookies };
 }
 
 describe('unrevealed registration', () => {

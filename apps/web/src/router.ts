@@ -39,6 +39,11 @@ export function createAppRouter(session: SessionStore): Router {
         meta: { requiresAuth: true, title: 'Dashboard' },
       },
       {
+        path: '/account',
+        component: () => import('./views/AccountView.vue'),
+        meta: { requiresAuth: true, title: 'Account' },
+      },
+      {
         path: '/admin/users',
         component: () => import('./views/admin/AdminUsersView.vue'),
         meta: { requiresRole: 'admin', title: 'Users' },

@@ -18,6 +18,8 @@ export type MailboxItem = Awaited<ReturnType<Api['dev']['mailbox']['query']>>['i
 export type RequestCodeResult = Awaited<ReturnType<Api['auth']['requestCode']['mutate']>>;
 export type VerifyCodeResult = Awaited<ReturnType<Api['auth']['verifyCode']['mutate']>>;
 export type VerifyLinkResult = Awaited<ReturnType<Api['auth']['verifyLink']['mutate']>>;
+export type RequestEmailChangeResult = Awaited<ReturnType<Api['account']['email']['requestChange']['mutate']>>;
+export type ConfirmEmailChangeResult = Awaited<ReturnType<Api['account']['email']['confirmChange']['mutate']>>;
 export type { AccountSession, AdminUser, AuditEntry } from '@app/api/router';
 export type UserListInput = NonNullable<RouterInputs['admin']['users']['list']>;
 export type AuditListInput = NonNullable<RouterInputs['admin']['audit']['list']>;

@@ -14,6 +14,9 @@ export interface SpaResult {
   /** Chunks whose name says admin; they must stay out of the sign-in page. */
   adminChunks: Asset[];
   adminInSignInPage: boolean;
+  /** The account page's chunk; it must stay out of the sign-in page too. */
+  accountChunks: Asset[];
+  accountInSignInPage: boolean;
   /** Every JS and CSS file in the build, for the record. */
   allAssets: Asset[];
 }
@@ -53,6 +56,8 @@ export function measureSpa(distDir: string): SpaResult {
     signInPage: { files: page, jsGzipBytes: sum('.js'), cssGzipBytes: sum('.css') },
     adminChunks: all.filter((f) => /admin/i.test(f)).map(asset),
     adminInSignInPage: page.some((a) => /admin/i.test(a.file)),
+    accountChunks: all.filter((f) => /^AccountView-/.test(f)).map(asset),
+    accountInSignInPage: page.some((a) => /^AccountView-/.test(a.file)),
     allAssets: all.map(asset),
   };
 }

@@ -71,5 +71,13 @@ export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/li
 export { listUserSessions, revokeUserSessions } from './sessions/user-sessions';
 export type { UserOverview } from './admin/user-overview';
 export { invitationEmail } from './emails/invitation-email';
+export { changeUserEmail, type ChangeUserEmailResult } from './admin/change-user-email';
+export { confirmEmailChange, type ConfirmEmailChangeInput, type ConfirmEmailChangeResult } from './email-change/confirm-email-change';
+export { requestEmailChange, type RequestEmailChangeInput, type RequestEmailChangeResult } from './email-change/request-email-change';
+export { emailChangeCodeEmail } from './emails/email-change-code-email';
+export { emailChangedByAdminEmail } from './emails/email-changed-by-admin-email';
+export { emailChangedEmail } from './emails/email-changed-email';
+export { emailInUseEmail } from './emails/email-in-use-email';
+export { emailSetByAdminEmail } from './emails/email-set-by-admin-email';
 export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult, type RetentionPolicy } from './housekeeping/cleanup';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';

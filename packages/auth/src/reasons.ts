@@ -19,6 +19,7 @@ export const DOMAIN_REASONS = [
   'already_exists',
   'wrong_browser',
   'invalid_or_expired_link',
+  'same_email',
 ] as const;
 
 export type DomainReason = (typeof DOMAIN_REASONS)[number];

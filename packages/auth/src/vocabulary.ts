@@ -22,6 +22,8 @@ export const AUDIT_EVENT_TYPES = [
   'user_deactivated',
   'user_reactivated',
   'user_removed',
+  'email_changed',
+  'email_change_failed',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -1,9 +1,10 @@
-import type { Database, Role } from '@app/db';
+import type { Role } from '@app/db';
 import { createDatabase } from '@app/db';
 import { sql } from 'kysely';
 import { beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   addUser,
+  changeUserEmail,
   createSession,
   deactivateUser,
   ensureFirstAdmin,
@@ -21,7 +22,7 @@ import {
   setUserRole,
   validateSessionToken,
 } from '../src/index';
-import { type TestDeps, useDatabaseSuite } from './helpers';
+import { type TestDeps, useDatabaseSuite, waitForLockWait } from './helpers';
 
 const meta = { ip: '198.51.100.4', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' };
 let deps: TestDeps;
@@ -344,6 +345,7 @@ describe('an admin who is no longer one', () => {
     remove: (actorId: string, userId: string) => removeUser(suite.db, deps, { actorId, userId, meta }),
     revokeSessions: (actorId: string, userId: string) => revokeUserSessions(suite.db, deps, { actorId, userId, meta }),
     invite: (actorId: string) => inviteUser(suite.db, deps, { actorId, email: 'newcomer@example.com', role: 'admin', meta }),
+    changeEmail: (actorId: string, userId: string) => changeUserEmail(suite.db, deps, { actorId, userId, email: 'sam.new@example.com', meta }),
   };
 
   it('cannot finish a write after being demoted, deactivated or removed since the request began', async () => {
@@ -425,19 +427,6 @@ describe('an admin who is no longer one', () => {
   });
 });
 
-/** Waits (bounded) until a statement in this database waits for a row lock. */
-async function waitForLockWait(db: Database, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { rows } = await sql<{ waiting: boolean }>`
-      select exists (select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock') as waiting`.execute(db);
-    if (rows[0]?.waiting) return;
-    // Without the re-check under lock, the write does not wait: it finishes (or fails) at once.
-    if (Date.now() > deadline) throw new Error(`${what} never waited for the demotion's lock`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 describe('sessions', () => {
   it('lets a user end one of their own sessions but not someone else’s', async () => {
     const samId = await activeUser('sam@example.com');
@@ -498,6 +487,7 @@ describe('the audit log', () => {
       subject: { id: samId, email: 'sam@example.com' },
       ip: meta.ip,
       userAgent: meta.userAgent,
+      device: 'Chrome 120 on macOS',
       data: { from: 'user', to: 'admin', sessionsRevoked: 0 },
     });
     expect(ok(await listAudit(suite.db, { userId: samId })).items).toHaveLength(3);

@@ -91,3 +91,15 @@ export function useDatabaseSuite(): DatabaseSuite {
     },
   };
 }
+
+/** Waits (bounded) until a statement in this database waits for a row lock. */
+export async function waitForLockWait(db: Database, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const { rows } = await sql<{ waiting: boolean }>`
+      select exists (select 1 from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock') as waiting`.execute(db);
+    if (rows[0]?.waiting) return;
+    if (Date.now() > deadline) throw new Error(`${what} never waited for a lock`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -102,6 +102,11 @@ function discardingBrokenConnections(pool: pg.Pool, statementNames: StatementNam
   };
 }
 
+/** True when the error is Postgres refusing a duplicate in a unique index (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}
+
 /** True when the error means the database could not be reached (as opposed to a bad query). */
 export function isDatabaseUnavailable(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;

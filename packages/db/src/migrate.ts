@@ -4,6 +4,7 @@ import * as limitsAndAdmin from './migrations/2026_11_26_0002_limits_and_admin';
 import * as refusalCounts from './migrations/2026_12_01_0001_refusal_counts';
 import * as cleanupIndexes from './migrations/2026_12_02_0003_cleanup_indexes';
 import * as signInLinks from './migrations/2026_12_03_0101_sign_in_links';
+import * as emailChanges from './migrations/2026_12_03_0201_email_changes';
 import { PreparedStatementsUnsupportedError } from './prepared-statements';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026_12_01_0001_refusal_counts': refusalCounts,
   '2026_12_02_0003_cleanup_indexes': cleanupIndexes,
   '2026_12_03_0101_sign_in_links': signInLinks,
+  '2026_12_03_0201_email_changes': emailChanges,
 };
 
 /** Any bigint; only migrations take it (cleanup and the first-admin bootstrap have their own). */

@@ -20,7 +20,7 @@ export interface UsersTable {
   last_sign_in_at: Timestamp | null;
 }
 
-export type AttemptKind = 'sign_in' | 'sign_up' | 'decoy';
+export type AttemptKind = 'sign_in' | 'sign_up' | 'decoy' | 'email_change';
 
 export interface SignInAttemptsTable {
   id: string;
@@ -36,6 +36,8 @@ export interface SignInAttemptsTable {
   consumed_at: Timestamp | null;
   ip: string | null;
   user_agent: string | null;
+  /** Set on `email_change` attempts only: the session that asked (the change works only there). */
+  session_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface SignInCodesTable {

@@ -17,6 +17,7 @@ export function toAuditEntry(entry: AuditEntryView): AuditEntry {
     subject: entry.subject,
     ip: entry.ip,
     userAgent: entry.userAgent,
+    device: entry.device,
     data: entry.data,
   };
 }

@@ -1,4 +1,5 @@
 import {
+  changeUserEmail,
   deactivateUser,
   inviteUser,
   listUsers,
@@ -98,6 +99,15 @@ export const adminUsersRouter = {
     const result = await listUserSessions(db, deps, { userId: input.userId, currentSessionId: ctx.session.id });
     if (!result.ok) throw ReasonError.from(result);
     return { items: result.items.map(toAccountSession) };
+  }),
+
+  changeEmail: adminProcedure.input(userIdInput.extend({ email: z.string().max(1024) })).mutation(async ({ ctx, input }) => {
+    const { services } = ctx;
+    const result = await changeUserEmail(services.db, services.deps, { actorId: ctx.user.id, userId: input.userId, email: input.email, meta: ctx.meta });
+    if (!result.ok) throw ReasonError.from(result);
+    // Both addresses are told (none when the address was already the user's).
+    services.emailQueued();
+    return { user: toAdminUser(result.user) };
   }),
 
   revokeSessions: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {

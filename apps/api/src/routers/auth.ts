@@ -13,7 +13,7 @@ export interface PublicUser {
   timezone: string | null;
 }
 
-function toPublicUser(user: User): PublicUser {
+export function toPublicUser(user: User): PublicUser {
   return { id: user.id, email: user.email, role: user.role, timezone: user.timezone };
 }
 
@@ -31,7 +31,7 @@ const verifyLinkInput = z.object({ token: z.string().max(128), timezone: z.strin
  * the audit log (per minute, see recordRefusal); a failure to count them is logged, and the client
  * still gets its refusal.
  */
-async function refused(ctx: Context, procedure: string, failure: Failure): Promise<ReasonError> {
+export async function refused(ctx: Context, procedure: string, failure: Failure): Promise<ReasonError> {
   const { reason } = failure;
   if (reason === 'not_registered' || reason === 'rate_limited') {
     const { db, deps } = ctx.services;

@@ -73,7 +73,7 @@ function validValue(field: Field, enumOptions: Record<string, string>): Json {
   if (field.kind === 'enum') return enumOptions[field.name] ?? 'user';
   if (field.kind === 'boolean') return false;
   if (field.kind === 'number') return field.min ?? 1;
-  const byName: Record<string, string> = { email: 'nobody@example.com', code: '123456', timezone: 'UTC', userId: '999999999', id: 'no-such-session', token: 'abcdefghijkmnpqrstuvwxyz23456789' };
+  const byName: Record<string, string> = { email: 'nobody@example.com', newEmail: 'nobody@example.com', code: '123456', timezone: 'UTC', userId: '999999999', id: 'no-such-session', token: 'abcdefghijkmnpqrstuvwxyz23456789' };
   return byName[field.name] ?? 'x';
 }
 
@@ -115,6 +115,10 @@ const controlAndUnicode = ['\u202Eadmin', 'line\r\nBreak: header', '\u0007\u0008
 
 /** Values of the right type that mean nothing for fields whose meaning is known. */
 const nonsense: Record<string, Json[]> = {
+  // The address an account moves to is refused as every other address is.
+  get newEmail() {
+    return nonsense.email!;
+  },
   email: [
     'plainaddress',
     '@example.com',

@@ -35,6 +35,7 @@ const catalogue = {
   invalid_or_expired_link:
     'This sign-in link has expired or was already used. Request a new code on the sign-in page.',
   missing_link: 'This page opens the sign-in link from your email, and the link was not complete. Click the button in the email again, or type the code from the email instead.',
+  same_email: 'That’s already your email address. Enter the new one.',
   // A crash is labelled `internal` on the wire; readError shows it as `unknown` whatever the label.
   internal: 'Something went wrong. Please try again.',
   network: 'We couldn’t reach the server. Check your connection and try again.',

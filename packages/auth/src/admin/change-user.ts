@@ -4,7 +4,7 @@ import { recordAudit } from '../audit/audit';
 import type { AuditEventType } from '../vocabulary';
 import { isUuid } from '../ids';
 import type { AuthDeps, RequestMeta } from '../options';
-import { fail, type Failure } from '../reasons';
+import { type DomainReason, fail, type Failure } from '../reasons';
 import { deleteUserSessions } from '../sessions/revoke-sessions';
 import { lockActiveAdmins } from './admin-lock';
 import { checkLastAdmin } from './last-admin';
@@ -17,7 +17,7 @@ export interface AdminAction {
   meta: RequestMeta;
 }
 
-export type ChangeUserResult = { ok: true; user: UserOverview } | Failure<'not_found' | 'last_admin' | 'forbidden'>;
+export type ChangeUserResult<R extends DomainReason = 'last_admin'> = { ok: true; user: UserOverview } | Failure<'not_found' | 'forbidden' | R>;
 
 async function lockForChange(trx: Transaction<DB>, action: AdminAction) {
   // The admins first (see lockActiveAdmins), then the target, always in this order.
@@ -25,7 +25,7 @@ async function lockForChange(trx: Transaction<DB>, action: AdminAction) {
   if (!admins.ok) return admins;
   const target = await trx
     .selectFrom('users')
-    .select(['id', 'email', 'role', 'status', 'activated_at'])
+    .select(['id', 'email', 'role', 'status', 'activated_at', 'timezone'])
     .where('id', '=', action.userId)
     .forNoKeyUpdate()
     .executeTakeFirst();
@@ -34,11 +34,12 @@ async function lockForChange(trx: Transaction<DB>, action: AdminAction) {
 
 type Locked = Extract<Awaited<ReturnType<typeof lockForChange>>, { ok: true }>;
 /** What a change does to a locked user; null when it would change nothing (no write, no audit row). */
-type Change = (trx: Transaction<DB>, locked: Locked, now: Date) => Promise<Failure<'last_admin'> | { type: AuditEventType; data: Record<string, unknown> } | null>;
+type Change<R extends DomainReason> = (trx: Transaction<DB>, locked: Locked, now: Date) => Promise<Failure<R> | { type: AuditEventType; data: Record<string, unknown> } | null>;
 
-function changeUser(db: Database, deps: AuthDeps, action: AdminAction, change: Change): Promise<ChangeUserResult> {
+/** Locks the admins and the user, applies `change` and records it: the frame of every admin change to one user. */
+export function changeUser<R extends DomainReason = 'last_admin'>(db: Database, deps: AuthDeps, action: AdminAction, change: Change<R>): Promise<ChangeUserResult<R>> {
   if (!isUuid(action.userId)) return Promise.resolve(fail('not_found'));
-  return db.transaction().execute(async (trx): Promise<ChangeUserResult> => {
+  return db.transaction().execute(async (trx): Promise<ChangeUserResult<R>> => {
     const now = deps.now();
     const locked = await lockForChange(trx, action);
     if (!locked.ok) return locked;

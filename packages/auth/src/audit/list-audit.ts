@@ -1,4 +1,5 @@
 import { isUuid } from '../ids';
+import { describeDevice } from '../sessions/device';
 import { decodeCursor, isBigintKey, type Page, pageSize, toPage } from '../pagination/cursor';
 import { fail, type Failure } from '../reasons';
 import type { Executor } from '@app/db';
@@ -15,6 +16,8 @@ export interface AuditEntryView {
   subject: { id: string | null; email: string | null };
   ip: string | null;
   userAgent: string | null;
+  /** The user agent as the sessions list names it ("Chrome 120 on macOS"); null without one. */
+  device: string | null;
   data: Record<string, unknown>;
 }
 
@@ -61,6 +64,7 @@ export function auditRowToEntry(row: AuditRow): AuditEntryView {
     subject: { id: row.subject_user_id, email: row.email ?? row.subject_email },
     ip: row.ip,
     userAgent: row.user_agent,
+    device: row.user_agent === null ? null : describeDevice(row.user_agent),
     data: row.data,
   };
 }

@@ -2,6 +2,8 @@ import type { Executor, SignInAttemptsTable } from '@app/db';
 import type { Selectable } from 'kysely';
 import type { LimitRead } from '../limits/rate-limit';
 import type { AuthDeps } from '../options';
+import { fail, failBecause, type Failure } from '../reasons';
+import { codeMatchesAny } from './code';
 
 const attemptColumns = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'expires_at', 'voided_at', 'consumed_at', 'code_hash'] as const;
 
@@ -77,4 +79,19 @@ export function attemptFrom(rows: AttemptRow[]) {
     consumedAt: first.consumed_at,
     codeHashes: rows.flatMap((r) => (r.code_hash ? [r.code_hash] : [])),
   };
+}
+
+/** Why a code cannot redeem this attempt whatever it is (used, expired, voided), or null if it can. */
+export function attemptRefusal(attempt: Attempt, now: Date): Failure<'invalid_or_expired_code' | 'too_many_attempts'> | null {
+  if (attempt.consumedAt !== null) return failBecause('invalid_or_expired_code', 'attempt already used');
+  if (attempt.expiresAt <= now) return failBecause('invalid_or_expired_code', 'attempt expired');
+  if (attempt.voidedAt !== null) return fail('too_many_attempts');
+  return null;
+}
+
+/** Whether `code` (normalised) is one of the attempt's live codes: right length, digits only, a match. */
+export function codeRedeems(deps: AuthDeps, attempt: Attempt, code: string): boolean {
+  const { options } = deps;
+  const digits = new RegExp(`^\\d{${options.code.length}}$`).test(code);
+  return digits && codeMatchesAny(options.secret, attempt.id, code, attempt.codeHashes);
 }

@@ -3,16 +3,13 @@ import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
 import type { ChargeValues } from '../limits/rate-limit';
 import { type WrongCodeCharge, wrongCodeCharge, wrongCodeChargeValues } from '../limits/sign-in-limits';
 import type { AuthDeps, RequestMeta } from '../options';
-import { fail } from '../reasons';
-import { newSession, SESSION_COLUMNS } from '../sessions/session';
+import { fail, type Failure } from '../reasons';
+import { invalidateSessionToken, newSession, SESSION_COLUMNS } from '../sessions/session';
 import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
 import { insertForEach } from '../sql/insert-for-each';
-import { type UserFields, userRowToUser } from '../users/user';
+import { type User, type UserFields, userRowToUser } from '../users/user';
 import type { Database, Executor } from '@app/db';
-import { invalidateSessionToken } from '../sessions/session';
-import type { User } from '../users/user';
 import type { Attempt } from './attempt';
-import type { VerifyCodeResult } from './verify-code';
 
 /** A sign-in made: the user as they are now, and the new session's cookie value and lifetimes. */
 export type SignedIn = { ok: true; user: User; session: { token: string; expiresAt: Date; absoluteExpiresAt: Date } };
@@ -22,13 +19,14 @@ export type SignInMethod = 'email_code' | 'email_link';
 
 type AuditRow = ReturnType<typeof auditRow>;
 
-type SignInValues = { now: Date; attemptId: string; userId: string; timezone: string } & Prefixed<'session', ReturnType<typeof newSession>['row']> &
+type SignInValues = { now: Date; attemptId: string; userId: string; email: string; timezone: string } & Prefixed<'session', ReturnType<typeof newSession>['row']> &
   Prefixed<'audit', AuditRow>;
 
 /**
  * Claims the attempt (only if still live: a concurrent verify of the same code finds it used),
  * signs the user in and creates the session, with its audit row, in one statement. An invited
- * user becomes active on their first sign-in; a deactivated one gets no session.
+ * user becomes active on their first sign-in; a deactivated one gets no session, and neither does
+ * one whose address has changed since the code was sent (the code went to the old address).
  */
 const signInStatement = compiledStatement((db, slot: SlotOf<SignInValues>) => {
   const now = slot('now');
@@ -50,6 +48,7 @@ const signInStatement = compiledStatement((db, slot: SlotOf<SignInValues>) => {
       updated_at: now,
     })
     .where('id', '=', slot('userId'))
+    .where('email', '=', slot('email'))
     .where('status', '!=', sql.lit('deactivated'))
     .where(sql<boolean>`exists (select 1 from claimed)`)
     .returning(['id', 'email', 'role', 'status', 'timezone']);
@@ -116,6 +115,7 @@ async function signIn(db: Executor, deps: AuthDeps, redeemed: Redeemed & { userI
     now,
     attemptId: attempt.id,
     userId,
+    email: attempt.email,
     timezone,
     ...rowValues('session', created.row),
     ...rowValues('audit', audit),
@@ -131,7 +131,7 @@ async function signIn(db: Executor, deps: AuthDeps, redeemed: Redeemed & { userI
 /** The audit columns a wrong code's row takes from values; its type and data come from the count. */
 const WRONG_CODE_AUDIT_COLUMNS = AUDIT_COLUMNS.filter((c): c is Exclude<typeof c, 'type' | 'data'> => c !== 'type' && c !== 'data');
 
-type WrongCodeValues = { attemptId: string; maxFailedAttempts: number; now: Date } & Prefixed<'audit', Omit<AuditRow, 'type' | 'data'>> &
+type WrongCodeValues = { attemptId: string; maxFailedAttempts: number; now: Date; failedType: 'sign_in_failed' | 'email_change_failed' } & Prefixed<'audit', Omit<AuditRow, 'type' | 'data'>> &
   ChargeValues<WrongCodeCharge>;
 
 const wrongCodeStatement = compiledStatement((db, slot: SlotOf<WrongCodeValues>) => {
@@ -148,7 +148,7 @@ const wrongCodeStatement = compiledStatement((db, slot: SlotOf<WrongCodeValues>)
     .returning(['failed_count', sql<boolean>`voided_at is not null`.as('voided')]);
   const audit = {
     ...slotRow(slot, 'audit', WRONG_CODE_AUDIT_COLUMNS),
-    type: sql`case when counted.voided then 'attempt_voided' else 'sign_in_failed' end`,
+    type: sql`case when counted.voided then 'attempt_voided' else ${slot('failedType')}::text end`,
     data: sql`jsonb_build_object('failedCount', counted.failed_count)`,
   };
   return sql<{ voided: boolean }>`
@@ -160,15 +160,22 @@ const wrongCodeStatement = compiledStatement((db, slot: SlotOf<WrongCodeValues>)
 
 /**
  * Counts a wrong code against the attempt (voiding it at the limit) and the email's limits, with
- * its audit row, in one statement.
+ * its audit row, in one statement. Sign-ins and email changes share it (the row's type says which).
  */
-export async function recordWrongCode(db: Executor, deps: AuthDeps, attempt: Attempt, meta: RequestMeta, now: Date): Promise<VerifyCodeResult> {
+export async function recordWrongCode(
+  db: Executor,
+  deps: AuthDeps,
+  attempt: Attempt,
+  meta: RequestMeta,
+  now: Date,
+): Promise<Failure<'invalid_or_expired_code' | 'too_many_attempts'>> {
   const { type: _type, data: _data, ...audit } = auditRow({ type: 'sign_in_failed', subjectUserId: attempt.userId, email: attempt.email, meta, at: now });
   const rows = await wrongCodeStatement(db, 'wrong-code', {
     ...wrongCodeChargeValues(deps, attempt.email, now),
     attemptId: attempt.id,
     maxFailedAttempts: deps.options.code.maxFailedAttempts,
     now,
+    failedType: attempt.kind === 'email_change' ? 'email_change_failed' : 'sign_in_failed',
     ...rowValues('audit', audit),
   });
   // No row: a concurrent wrong code voided the attempt first.

@@ -6,8 +6,8 @@ import type { AuthDeps, RequestMeta } from '../options';
 import { fail, failBecause, type Failure } from '../reasons';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
-import { attemptFrom, attemptWithCodes } from './attempt';
-import { codeMatchesAny, normalizeCode } from './code';
+import { attemptFrom, attemptRefusal, attemptWithCodes, codeRedeems } from './attempt';
+import { normalizeCode } from './code';
 import { recordWrongCode, redeemAttempt, type SignedIn } from './redeem-attempt';
 
 export interface VerifyCodeInput {
@@ -53,16 +53,13 @@ export async function verifyCode(db: Database, deps: AuthDeps, input: VerifyCode
   const attempt = attemptFrom(rows);
   // A cookie naming no attempt, or another attempt's secret or email: not this browser's attempt.
   if (!attempt) return failBecause('invalid_or_expired_code', 'unknown attempt');
-  if (!secretMatches(token.secret, attempt.secretHash) || attempt.email !== email.email) return failBecause('invalid_or_expired_code', 'foreign attempt');
-  if (attempt.consumedAt !== null) return failBecause('invalid_or_expired_code', 'attempt already used');
-  if (attempt.expiresAt <= now) return failBecause('invalid_or_expired_code', 'attempt expired');
-  if (attempt.voidedAt !== null) return fail('too_many_attempts');
-
-  const { options } = deps;
-  const digits = new RegExp(`^\\d{${options.code.length}}$`).test(code);
-  if (!digits || !codeMatchesAny(options.secret, attempt.id, code, attempt.codeHashes)) {
-    return recordWrongCode(db, deps, attempt, input.meta, now);
+  // An email change's attempt has no cookie (its secret was never given out); refused here all the same.
+  if (!secretMatches(token.secret, attempt.secretHash) || attempt.email !== email.email || attempt.kind === 'email_change') {
+    return failBecause('invalid_or_expired_code', 'foreign attempt');
   }
+  const refusal = attemptRefusal(attempt, now);
+  if (refusal) return refusal;
+  if (!codeRedeems(deps, attempt, code)) return recordWrongCode(db, deps, attempt, input.meta, now);
 
   const result = await redeemAttempt(db, deps, { attempt, method: 'email_code', timezone: timezone.timezone, sessionToken: input.sessionToken, meta: input.meta, now });
   return result.ok ? result : failBecause('invalid_or_expired_code', result.detail);

@@ -1,7 +1,8 @@
 import type { AttemptKind, Executor } from '@app/db';
 import { sql } from 'kysely';
 import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
-import { OUTBOX_COLUMNS, queuedEmail } from '../delivery/outbox';
+import { OUTBOX_COLUMNS, type QueuedEmail, queuedEmail } from '../delivery/outbox';
+import type { EmailContent } from '../emails/layout';
 import { signInCodeEmail } from '../emails/sign-in-code-email';
 import type { AuthDeps } from '../options';
 import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
@@ -24,9 +25,15 @@ export interface Issue {
   expiresAt: Date;
   /** The live attempt this code renews, or null to start a new one. */
   attempt: { id: string; token: string } | null;
+  /** An email change's session (the only one its code works in); sign-ins have none. */
+  sessionId?: string | null;
+  /** The email to queue instead of the sign-in code email (an email change's). */
+  message?: { kind: QueuedEmail['kind']; content: EmailContent };
+  /** Facts for the audit row besides the attempt's kind and whether it was a resend. */
+  auditData?: Record<string, unknown>;
 }
 
-const ATTEMPT_COLUMNS = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'created_at', 'expires_at', 'last_code_sent_at', 'ip', 'user_agent'] as const;
+const ATTEMPT_COLUMNS = ['id', 'kind', 'secret_hash', 'email', 'user_id', 'created_at', 'expires_at', 'last_code_sent_at', 'ip', 'user_agent', 'session_id'] as const;
 const CODE_COLUMNS = ['attempt_id', 'code_hash', 'link_hash', 'created_at', 'expires_at'] as const;
 
 /** The attempt a code goes on: a new one (with the token for its cookie), or a live one renewed. */
@@ -76,6 +83,7 @@ function attemptRow(issue: Issue, id: string, secretHash: Uint8Array) {
     last_code_sent_at: issue.now,
     ip: issue.input.meta.ip,
     user_agent: issue.input.meta.userAgent,
+    session_id: issue.sessionId ?? null,
   } satisfies Record<(typeof ATTEMPT_COLUMNS)[number], unknown>;
 }
 
@@ -106,16 +114,20 @@ function attemptWrite(deps: AuthDeps, issue: Issue): AttemptWrite {
 export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Promise<CodeRequested | null> {
   const { options } = deps;
   const attempt = attemptWrite(deps, issue);
-  const email = queuedEmail({
+  const message = issue.message ?? {
     kind: 'sign_in_code',
-    recipient: issue.email,
-    userId: issue.userId,
     content: signInCodeEmail({
       appName: options.appName,
       code: issue.code,
       link: issue.linkToken === null ? null : signInLinkUrl(options.appUrl, issue.linkToken),
       ttlSeconds: options.code.ttlSeconds,
     }),
+  };
+  const email = queuedEmail({
+    kind: message.kind,
+    recipient: issue.email,
+    userId: issue.userId,
+    content: message.content,
     notAfter: issue.expiresAt,
     now: issue.now,
   });
@@ -124,7 +136,7 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
     subjectUserId: issue.userId,
     email: issue.email,
     meta: issue.input.meta,
-    data: { kind: issue.kind, resend: attempt.shape === 'renew' },
+    data: { kind: issue.kind, resend: attempt.shape === 'renew', ...issue.auditData },
     at: issue.now,
   });
   const rows = await writeCodeStatement(db, attempt.shape, {

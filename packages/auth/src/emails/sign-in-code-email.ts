@@ -1,7 +1,7 @@
 import type { EmailContent } from './html';
 import { type EmailBlock, renderEmail } from './render-email';
 
-function describeDuration(seconds: number): string {
+export function describeDuration(seconds: number): string {
   if (seconds % 3600 === 0) return seconds === 3600 ? '1 hour' : `${seconds / 3600} hours`;
   if (seconds % 60 === 0) return seconds === 60 ? '1 minute' : `${seconds / 60} minutes`;
   return `${seconds} seconds`;

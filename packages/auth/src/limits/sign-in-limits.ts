@@ -28,20 +28,29 @@ function networkCheck(key: 'code-ip' | 'verify-ip', ip: string | null, rule: Lim
  * to apply (a request that sends nothing need not spend them).
  */
 export function codeRequestChecks<Values extends object>(deps: AuthDeps, ip: string | null, email: string, forEmailOnlyIf?: Fragment<boolean, Values>): LimitCheck[] {
-  const { code, limits } = deps.options;
-  const onlyIf = forEmailOnlyIf ? { onlyIf: forEmailOnlyIf } : {};
+  return [...codeNetworkChecks(deps, ip), ...codeEmailChecks(deps, email, forEmailOnlyIf)];
+}
+
+/** A code request's network checks: the client's address (IPv4, or IPv6 /64) and its IPv6 /48. */
+export function codeNetworkChecks(deps: AuthDeps, ip: string | null): LimitCheck[] {
+  const { limits } = deps.options;
   const site = limitNetwork48(ip);
   const siteCheck: LimitCheck[] = site ? [{ key: `code-ip48:${site}`, rule: limits.codesPerIpv6Site, mode: 'consume' }] : [];
+  return [networkCheck('code-ip', ip, limits.codesPerIp), ...siteCheck];
+}
+
+/** A code request's checks for the address it sends to: its cooldown, hourly allowance and inbox. */
+export function codeEmailChecks<Values extends object>(deps: AuthDeps, email: string, onlyIf?: Fragment<boolean, Values>): LimitCheck[] {
+  const { code, limits } = deps.options;
+  const when = onlyIf ? { onlyIf } : {};
   const cooldown: LimitCheck[] =
     code.resendCooldownSeconds > 0
-      ? [{ key: `code-cooldown:${email}`, rule: { limit: 1, windowSeconds: code.resendCooldownSeconds }, mode: 'consume', ...onlyIf }]
+      ? [{ key: `code-cooldown:${email}`, rule: { limit: 1, windowSeconds: code.resendCooldownSeconds }, mode: 'consume', ...when }]
       : [];
   return [
-    networkCheck('code-ip', ip, limits.codesPerIp),
-    ...siteCheck,
     ...cooldown,
-    { key: `code:${email}`, rule: limits.codesPerEmail, mode: 'consume', ...onlyIf },
-    { key: `code-inbox:${canonicalMailbox(email)}`, rule: limits.codesPerMailbox, mode: 'consume', ...onlyIf },
+    { key: `code:${email}`, rule: limits.codesPerEmail, mode: 'consume', ...when },
+    { key: `code-inbox:${canonicalMailbox(email)}`, rule: limits.codesPerMailbox, mode: 'consume', ...when },
   ];
 }
 

@@ -6,7 +6,6 @@ import {
   auditListInput,
   auditQuery,
   auditTypeLabel,
-  truncate,
 } from './audit';
 
 describe('auditTypeLabel', () => {
@@ -74,21 +73,5 @@ describe('auditDetails', () => {
 
   it('is empty for no facts', () => {
     expect(auditDetails({})).toEqual([]);
-  });
-});
-
-describe('truncate', () => {
-  it('keeps short text', () => {
-    expect(truncate('curl/8.0', 10)).toBe('curl/8.0');
-  });
-
-  it('cuts long text to the limit, ending in an ellipsis', () => {
-    const cut = truncate('Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36', 20);
-    expect(Array.from(cut)).toHaveLength(20);
-    expect(cut).toBe('Mozilla/5.0 (X11; L…');
-  });
-
-  it('never splits a character in two', () => {
-    expect(truncate('😀😀😀😀', 3)).toBe('😀😀…');
   });
 });

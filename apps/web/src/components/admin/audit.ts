@@ -18,6 +18,8 @@ export const auditTypeLabels = {
   user_deactivated: 'User deactivated',
   user_reactivated: 'User reactivated',
   user_removed: 'User removed',
+  email_changed: 'Email changed',
+  email_change_failed: 'Email change failed',
 } as const satisfies Record<AuditEventType, string>;
 
 function isAuditType(value: unknown): value is AuditEventType {
@@ -83,10 +85,4 @@ export function auditDetails(data: Record<string, unknown>): string[] {
   return Object.entries(data)
     .map(([key, value]) => `${describeKey(key)}: ${describeValue(value)}`)
     .sort((a, b) => a.localeCompare(b, 'en'));
-}
-
-/** At most `max` characters, ending in "…" when cut (for user agents; the full text goes in a title). */
-export function truncate(text: string, max: number): string {
-  const chars = Array.from(text);
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
 }

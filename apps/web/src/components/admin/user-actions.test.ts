@@ -18,6 +18,7 @@ function setup(initial: AdminUser[] = [testUser('ada'), testUser('bob')]) {
     reactivate: vi.fn<UserActionsApi['reactivate']>(async ({ userId }) => ({ user: testUser(userId, { status: 'active' }) })),
     remove: vi.fn<UserActionsApi['remove']>(async () => ({ ok: true })),
     revokeSessions: vi.fn<UserActionsApi['revokeSessions']>(async () => ({ revoked: 2 })),
+    changeEmail: vi.fn<UserActionsApi['changeEmail']>(async ({ userId, email }) => ({ user: testUser(userId, { email, activeSessions: 0 }) })),
   };
   const onRefused = vi.fn(async (_err: unknown) => false);
   const actions = useUserActions(api, list, onRefused);
@@ -25,6 +26,22 @@ function setup(initial: AdminUser[] = [testUser('ada'), testUser('bob')]) {
 }
 
 describe('row actions', () => {
+  it('changes an address, trimmed, and says what followed', async () => {
+    const { api, actions, items } = setup();
+    expect(await actions.changeEmail(testUser('bob'), '  bob.fixed@example.com ')).toBe(true);
+    expect(api.changeEmail).toHaveBeenCalledWith({ userId: 'bob', email: 'bob.fixed@example.com' });
+    expect(items().find((u) => u.id === 'bob')).toMatchObject({ email: 'bob.fixed@example.com', activeSessions: 0 });
+    expect(actions.notice.value).toBe('Changed bob@example.com to bob.fixed@example.com. They were signed out everywhere, and both addresses were emailed.');
+  });
+
+  it('says when an address is in use, changing nothing', async () => {
+    const { api, actions, items } = setup();
+    api.changeEmail.mockRejectedValueOnce(reasonError('already_exists'));
+    expect(await actions.changeEmail(testUser('bob'), 'ada@example.com')).toBe(false);
+    expect(actions.error.value).toBe('A user with this email already exists.');
+    expect(items().find((u) => u.id === 'bob')?.email).toBe('bob@example.com');
+  });
+
   it('changes a role and shows the server’s copy of the user', async () => {
     const { api, actions, items } = setup();
     expect(await actions.setRole(testUser('bob'), 'admin')).toBe(true);

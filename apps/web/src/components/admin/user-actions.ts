@@ -15,6 +15,7 @@ export type UserActionsApi = {
   reactivate(input: UserRef): Promise<{ user: AdminUser }>;
   remove(input: UserRef): Promise<unknown>;
   revokeSessions(input: UserRef): Promise<{ revoked: number }>;
+  changeEmail(input: UserRef & { email: string }): Promise<{ user: AdminUser }>;
 };
 
 type ListChanges = { update(change: (items: readonly AdminUser[]) => readonly AdminUser[]): void };
@@ -96,6 +97,14 @@ export function useUserActions(
       run(user, () => api.revokeSessions({ userId: user.id }), ({ revoked }) => {
         replaced({ ...user, activeSessions: 0 });
         return `Signed ${user.email} out of ${sessionCount(revoked)}.`;
+      }),
+
+    /** Resolves to true when the address was changed (or already was this one), so the dialog can close. */
+    changeEmail: (user: AdminUser, email: string) =>
+      run(user, () => api.changeEmail({ userId: user.id, email: email.trim() }), ({ user: updated }) => {
+        replaced(updated);
+        if (updated.email === user.email) return `${user.email} already has this address.`;
+        return `Changed ${user.email} to ${updated.email}. They were signed out everywhere, and both addresses were emailed.`;
       }),
 
     /** Resolves to true when the user was invited, so the form can clear itself. */
