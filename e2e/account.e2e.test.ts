@@ -87,7 +87,7 @@ describe('changing one’s email, in Chromium', story, () => {
     await other.page.reload();
     await sentToSignIn(other.page, '/dashboard');
     const notice = await app.postmark.waitForMessage((m) => m.To === 'ada@example.com' && m.Tag === 'email_changed');
-    expect(notice.TextBody).toContain('From: Chrome 120 on macOS');
+    expect(notice.TextBody).toContain('Device: Chrome 120 on macOS');
 
     // The dashboard keeps what it showed, with the new address, and leads to the account page.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }).click();

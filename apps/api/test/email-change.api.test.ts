@@ -87,7 +87,7 @@ describe('account.email', () => {
     expect(notice.Subject).toBe('Your email address for Acme was changed');
     expect(notice.TextBody).toContain(`changed to ${newEmail}`);
     expect(notice.TextBody).toMatch(/When: \d{1,2} \w+ 20\d\d at \d\d:\d\d \(Europe\/Berlin\)/);
-    expect(notice.TextBody).toContain('From: Chrome 120 on macOS, IP address 127.0.0.1');
+    expect(notice.TextBody).toContain('Device: Chrome 120 on macOS\nIP address: 127.0.0.1');
     expect(notice.TextBody).toContain("If this wasn't you, contact an admin of Acme right away");
 
     const audit = await app.db.selectFrom('audit_events').select(['actor_user_id', 'subject_user_id', 'email', 'data', 'user_agent']).where('type', '=', 'email_changed').where('subject_user_id', '=', mac.id).execute();

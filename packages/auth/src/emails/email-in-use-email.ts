@@ -1,4 +1,5 @@
-import { type EmailContent, escapeHtml, framedEmail } from './layout';
+import type { EmailContent } from './html';
+import { renderEmail } from './render-email';
 
 /**
  * Sent instead of a code when someone asks to move their account to an address that already has
@@ -6,16 +7,20 @@ import { type EmailContent, escapeHtml, framedEmail } from './layout';
  * a free address), and there is no code to type.
  */
 export function emailInUseEmail(input: { appName: string; appUrl: string }): EmailContent {
-  const signInUrl = `${input.appUrl.replace(/\/+$/, '')}/sign-in`;
-  const lines = [
-    `Someone signed in to ${input.appName} asked to use this email address for their account. This address already belongs to an account, so nothing was changed and no code was sent.`,
-    `If it was you: you already have an account with this address, and you can sign in with it at ${signInUrl}.`,
-  ];
-  return framedEmail({
-    appName: input.appName,
-    subject: `Someone tried to use your email address on ${input.appName}`,
-    text: [lines[0]!, '', lines[1]!],
-    html: lines.map((line) => `<p>${escapeHtml(line)}</p>`).join('\n'),
-    ignore: 'If it was not you, you need not do anything: your account is unchanged.',
+  const { appName } = input;
+  return renderEmail({
+    appName,
+    subject: `Someone tried to use your email address on ${appName}`,
+    preheader: `Nothing was changed: this address already belongs to your ${appName} account.`,
+    heading: 'Someone tried to use your email address',
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: `Someone signed in to ${appName} asked to use this email address for their account. This address already belongs to an account, so nothing was changed and no code was sent.`,
+      },
+      { kind: 'paragraph', text: 'If it was you: you already have an account with this address, and you can sign in with it.' },
+      { kind: 'button', label: `Sign in to ${appName}`, url: `${input.appUrl.replace(/\/+$/, '')}/sign-in` },
+    ],
+    footer: ['If it was not you, you need not do anything: your account is unchanged.'],
   });
 }
