@@ -2,6 +2,11 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { compileFrame, GENERATED_FILE } from './frame/compile-frame';
 import type { EmailContent } from './html';
+import { emailChangeCodeEmail } from './email-change-code-email';
+import { emailChangedByAdminEmail } from './email-changed-by-admin-email';
+import { emailChangedEmail } from './email-changed-email';
+import { emailInUseEmail } from './email-in-use-email';
+import { emailSetByAdminEmail } from './email-set-by-admin-email';
 import { invitationEmail } from './invitation-email';
 import { framedEmail } from './layout';
 import { codeGroups, renderEmail } from './render-email';
@@ -14,6 +19,14 @@ const everyEmail: Array<{ name: string; email: EmailContent; code?: string; link
   { name: 'sign-in code with link', email: signInCodeEmail({ appName: 'Acme', code: '123456', link: LINK, ttlSeconds: 900 }), code: '123456', link: LINK },
   { name: 'sign-in code without link', email: signInCodeEmail({ appName: 'Acme', code: '90817263', link: null, ttlSeconds: 600 }), code: '90817263' },
   { name: 'invitation', email: invitationEmail({ appName: 'Acme', appUrl: 'https://app.example.com/' }), link: 'https://app.example.com/sign-in' },
+  { name: 'email change code', email: emailChangeCodeEmail({ appName: 'Acme', code: '654321', ttlSeconds: 900 }), code: '654321' },
+  { name: 'address already in use', email: emailInUseEmail({ appName: 'Acme', appUrl: 'https://app.example.com' }), link: 'https://app.example.com/sign-in' },
+  {
+    name: 'email changed',
+    email: emailChangedEmail({ appName: 'Acme', newEmail: 'new@example.com', at: new Date('2026-12-03T10:42:00Z'), timeZone: 'Europe/Berlin', device: 'Chrome 120 on macOS', ip: '198.51.100.4' }),
+  },
+  { name: 'email changed by an admin', email: emailChangedByAdminEmail({ appName: 'Acme', newEmail: 'new@example.com', at: new Date('2026-12-03T10:42:00Z'), timeZone: null }) },
+  { name: 'email set by an admin', email: emailSetByAdminEmail({ appName: 'Acme', appUrl: 'https://app.example.com', oldEmail: 'old@example.com' }), link: 'https://app.example.com/sign-in' },
 ];
 
 /** The text a reader sees in the HTML (tags dropped, entities of the escaped characters read). */
