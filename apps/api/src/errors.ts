@@ -28,6 +28,9 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   unavailable: 'SERVICE_UNAVAILABLE',
   last_admin: 'CONFLICT',
   already_exists: 'CONFLICT',
+  email_undeliverable: 'FORBIDDEN',
+  // The email provider failed, not the caller or this server.
+  reactivation_failed: 'BAD_GATEWAY',
   internal: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -48,6 +51,8 @@ const messageForReason: Record<Reason, string> = {
   unavailable: 'The service is temporarily unavailable.',
   last_admin: 'The last active admin cannot be demoted, deactivated or removed.',
   already_exists: 'A user with this email already exists.',
+  email_undeliverable: 'Email to this address bounced or was refused recently; it is suppressed.',
+  reactivation_failed: 'The email provider did not reactivate the address; it stays suppressed.',
   internal: 'Internal error.',
 };
 

@@ -25,6 +25,11 @@ export interface AuthOptions {
   signup: 'invite' | 'open';
   /** false: unknown and deactivated emails get the same answer as registered ones (no probing). */
   revealUnregistered: boolean;
+  /**
+   * New-sign-in notices (ASVS 6.3.5, 6.3.7): an email after a sign-in from a device and network the
+   * user has not signed in from (nor kept a session on) in `knownForDays`; never for a first sign-in.
+   */
+  newSignInNotice: { enabled: boolean; knownForDays: number };
   /** Shared limits (in Postgres); see docs/security.md for the arithmetic. */
   limits: {
     codesPerEmail: LimitRule;
@@ -45,6 +50,7 @@ export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUr
   session: { idleTimeoutSeconds: 30 * 86_400, absoluteTimeoutSeconds: 90 * 86_400, refreshIntervalSeconds: 3_600 },
   signup: 'invite',
   revealUnregistered: true,
+  newSignInNotice: { enabled: true, knownForDays: 90 },
   limits: {
     codesPerEmail: { limit: 5, windowSeconds: 3_600 },
     codesPerMailbox: { limit: 5, windowSeconds: 3_600 },

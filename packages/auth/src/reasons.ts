@@ -17,6 +17,8 @@ export const DOMAIN_REASONS = [
   'not_found',
   'last_admin',
   'already_exists',
+  'email_undeliverable',
+  'reactivation_failed',
 ] as const;
 
 export type DomainReason = (typeof DOMAIN_REASONS)[number];

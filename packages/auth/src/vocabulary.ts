@@ -22,6 +22,11 @@ export const AUDIT_EVENT_TYPES = [
   'user_deactivated',
   'user_reactivated',
   'user_removed',
+  'email_delivered',
+  'email_bounced',
+  'email_complained',
+  'email_subscription_changed',
+  'email_suppression_lifted',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

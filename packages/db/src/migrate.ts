@@ -3,6 +3,8 @@ import * as initial from './migrations/2026_11_26_0001_initial';
 import * as limitsAndAdmin from './migrations/2026_11_26_0002_limits_and_admin';
 import * as refusalCounts from './migrations/2026_12_01_0001_refusal_counts';
 import * as cleanupIndexes from './migrations/2026_12_02_0003_cleanup_indexes';
+import * as emailEvents from './migrations/2026_12_03_0301_email_events';
+import * as signInNotices from './migrations/2026_12_03_0302_sign_in_notices';
 import { PreparedStatementsUnsupportedError } from './prepared-statements';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
@@ -11,6 +13,8 @@ const migrations: Record<string, Migration> = {
   '2026_11_26_0002_limits_and_admin': limitsAndAdmin,
   '2026_12_01_0001_refusal_counts': refusalCounts,
   '2026_12_02_0003_cleanup_indexes': cleanupIndexes,
+  '2026_12_03_0301_email_events': emailEvents,
+  '2026_12_03_0302_sign_in_notices': signInNotices,
 };
 
 /** Any bigint; only migrations take it (cleanup and the first-admin bootstrap have their own). */

@@ -36,7 +36,11 @@ type Locked = Extract<Awaited<ReturnType<typeof lockForChange>>, { ok: true }>;
 /** What a change does to a locked user; null when it would change nothing (no write, no audit row). */
 type Change = (trx: Transaction<DB>, locked: Locked, now: Date) => Promise<Failure<'last_admin'> | { type: AuditEventType; data: Record<string, unknown> } | null>;
 
-function changeUser(db: Database, deps: AuthDeps, action: AdminAction, change: Change): Promise<ChangeUserResult> {
+/**
+ * Applies `change` to a user under the admin locks, with its audit row, and returns the user as
+ * the list shows them: the frame of every admin change to one user.
+ */
+export function changeUser(db: Database, deps: AuthDeps, action: AdminAction, change: Change): Promise<ChangeUserResult> {
   if (!isUuid(action.userId)) return Promise.resolve(fail('not_found'));
   return db.transaction().execute(async (trx): Promise<ChangeUserResult> => {
     const now = deps.now();

@@ -15,7 +15,12 @@ export interface Issue {
   input: RequestCodeInput;
   email: string;
   kind: AttemptKind;
+  /** The user the attempt signs in (null for a decoy or a sign-up). */
   userId: string | null;
+  /** Whom the audit row is about: the address's user even when the attempt is a decoy. */
+  subjectUserId: string | null;
+  /** The address is suppressed: no email is queued (the attempt is a decoy). */
+  suppressed: boolean;
   code: string;
   now: Date;
   expiresAt: Date;
@@ -112,10 +117,10 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
   });
   const audit = auditRow({
     type: 'code_requested',
-    subjectUserId: issue.userId,
+    subjectUserId: issue.subjectUserId,
     email: issue.email,
     meta: issue.input.meta,
-    data: { kind: issue.kind, resend: attempt.shape === 'renew' },
+    data: { kind: issue.kind, resend: attempt.shape === 'renew', ...(issue.suppressed ? { suppressed: true } : {}) },
     at: issue.now,
   });
   const rows = await writeCodeStatement(db, attempt.shape, {

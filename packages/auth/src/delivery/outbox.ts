@@ -3,7 +3,7 @@ import type { EmailOutboxTable, Executor } from '@app/db';
 import type { EmailContent } from '../emails/layout';
 
 export interface QueuedEmail {
-  kind: 'sign_in_code' | 'invitation';
+  kind: 'sign_in_code' | 'invitation' | 'new_sign_in';
   recipient: string;
   userId: string | null;
   content: EmailContent;
