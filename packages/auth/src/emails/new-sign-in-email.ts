@@ -36,13 +36,13 @@ export function newSignInEmail(facts: NewSignInFacts): EmailContent {
     appName: facts.appName,
     subject: `New sign-in to ${facts.appName}`,
     text: [
-      `Your ${facts.appName} account was just signed in to from a device we haven't seen it use recently:`,
+      `Someone just signed in to your ${facts.appName} account from a device or network it hasn't been used from recently:`,
       '',
       ...lines.map(([label, value]) => `${label}: ${value}`),
       '',
       notYou,
     ],
-    html: `<p>Your ${escapeHtml(facts.appName)} account was just signed in to from a device we haven't seen it use recently:</p>
+    html: `<p>Someone just signed in to your ${escapeHtml(facts.appName)} account from a device or network it hasn't been used from recently:</p>
 <table role="presentation" style="border-collapse:collapse">
 ${lines.map(([label, value]) => `<tr><th align="left" style="padding:2px 12px 2px 0;font-weight:600">${escapeHtml(label)}</th><td style="padding:2px 0">${escapeHtml(value)}</td></tr>`).join('\n')}
 </table>
