@@ -29,6 +29,8 @@ beforeAll(async () => {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'e2e-dev-')),
     ...database.env,
     WEB_DIST_DIR: webDist,
+    // The admin signs in twice within a minute (the second time from another device).
+    AUTH_RESEND_COOLDOWN_SECONDS: '0',
   });
   server = await startServer(config, quiet, { deliveryIntervalMs: 50 });
   browser = await launchChromium();
@@ -62,5 +64,37 @@ describe('the dev mailbox', () => {
     await page.waitForURL(`${origin}/dashboard`);
     await expect.poll(() => page.getByText('America/Sao_Paulo').isVisible()).toBe(true);
     await context.close();
+  });
+
+  it('shows the new-sign-in notice after a sign-in from another device, like any other email', async () => {
+    const other = await browser.newContext({
+      timezoneId: 'America/Sao_Paulo',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0',
+    });
+    const page = await other.newPage();
+    await page.goto(`${origin}/sign-in`);
+    await page.getByLabel('Email').fill('admin@example.com');
+    await page.getByRole('button', { name: 'Sign In with Email' }).click();
+    await page.getByLabel('Code').waitFor();
+    const mailbox = await other.newPage();
+    await mailbox.goto(`${origin}/dev/mailbox`);
+    const codeEmail = mailbox.locator('pre').filter({ hasText: /^\s*Hey there/ }).first();
+    await codeEmail.waitFor();
+    const code = /^(\d{6})$/m.exec(await codeEmail.innerText())?.[1];
+    await page.getByLabel('Code').fill(code!);
+    await page.getByRole('button', { name: 'Verify code' }).click();
+    await page.waitForURL(`${origin}/dashboard`);
+
+    // The mailbox page lists what arrived when it loaded: reload until the notice is there.
+    await expect
+      .poll(async () => {
+        await mailbox.reload();
+        return mailbox.getByText('New sign-in to Acme').count();
+      }, { timeout: 10_000 })
+      .toBe(1);
+    const notice = mailbox.locator('pre').filter({ hasText: 'Device: Firefox 128 on Linux' });
+    expect(await notice.innerText()).toMatch(/Time: \w+day, \d{1,2} \w+ \d{4} at \d{2}:\d{2} \(America\/Sao_Paulo\)/);
+    await mailbox.screenshot({ path: join(screenshots, 'dev-mailbox-new-sign-in.png'), fullPage: true });
+    await other.close();
   });
 });

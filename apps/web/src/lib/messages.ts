@@ -30,6 +30,9 @@ const catalogue = {
   not_found: 'We couldn’t find what you were looking for.',
   last_admin: 'You can’t demote, deactivate or remove the last active admin.',
   already_exists: 'A user with this email already exists.',
+  email_undeliverable: 'We couldn’t deliver email to this address recently. Check it, or ask an administrator.',
+  reactivation_failed:
+    'The email provider didn’t reactivate this address, so no email goes to it yet. Addresses that reported our email as spam can’t be reactivated; otherwise try again in a few minutes.',
   // A crash is labelled `internal` on the wire; readError shows it as `unknown` whatever the label.
   internal: 'Something went wrong. Please try again.',
   network: 'We couldn’t reach the server. Check your connection and try again.',

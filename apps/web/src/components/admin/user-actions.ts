@@ -15,6 +15,7 @@ export type UserActionsApi = {
   reactivate(input: UserRef): Promise<{ user: AdminUser }>;
   remove(input: UserRef): Promise<unknown>;
   revokeSessions(input: UserRef): Promise<{ revoked: number }>;
+  clearSuppression(input: UserRef): Promise<{ user: AdminUser }>;
 };
 
 type ListChanges = { update(change: (items: readonly AdminUser[]) => readonly AdminUser[]): void };
@@ -96,6 +97,12 @@ export function useUserActions(
       run(user, () => api.revokeSessions({ userId: user.id }), ({ revoked }) => {
         replaced({ ...user, activeSessions: 0 });
         return `Signed ${user.email} out of ${sessionCount(revoked)}.`;
+      }),
+
+    clearSuppression: (user: AdminUser) =>
+      run(user, () => api.clearSuppression({ userId: user.id }), ({ user: updated }) => {
+        replaced(updated);
+        return `Email to ${updated.email} is on again, and the email provider was asked to deliver to it.`;
       }),
 
     /** Resolves to true when the user was invited, so the form can clear itself. */
