@@ -1,6 +1,6 @@
 import { recordEmailEvent } from '@app/auth';
 import { isDatabaseUnavailable } from '@app/db';
-import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 import { errorBody } from '../errors';
 import { basicCredentialsCheck } from '../http/basic-auth';
 import type { Services } from '../services';
@@ -21,7 +21,7 @@ type Outcome = 'recorded' | 'replayed' | 'ignored' | 'malformed' | 'unauthorized
  * replayed (applied before: nothing changes) or of a type not handled, 503 while the database is
  * unreachable (Postmark retries).
  */
-export function postmarkWebhook(services: Services, credentials: { user: string; password: string }): RequestHandler[] {
+export function postmarkWebhook(services: Services, credentials: { user: string; password: string }): Array<RequestHandler | ErrorRequestHandler> {
   const { metrics, db, deps } = services;
   const authorized = basicCredentialsCheck(credentials.user, credentials.password);
   const label = (recordType: string | undefined) => ((HANDLED_RECORD_TYPES as readonly string[]).includes(recordType ?? '') ? recordType! : 'other');
@@ -43,7 +43,7 @@ export function postmarkWebhook(services: Services, credentials: { user: string;
   const readBody = express.json({ limit: MAX_BODY_BYTES, type: 'application/json', strict: true });
 
   // The JSON reader's refusals (malformed JSON, too large, a charset it cannot read) are 4xx.
-  const bodyRefused = (error: unknown, req: Request, res: Response, next: NextFunction) => {
+  const bodyRefused: ErrorRequestHandler = (error: unknown, req, res, next) => {
     const status = (error as { status?: unknown }).status;
     if (typeof status !== 'number' || status < 400 || status >= 500) return next(error);
     finish(req, res, status, malformed(status === 413 ? `the body is over ${MAX_BODY_BYTES} bytes` : 'the body is not valid JSON', status), 'malformed');
@@ -69,7 +69,7 @@ export function postmarkWebhook(services: Services, credentials: { user: string;
     }
   };
 
-  return [checkCredentials, readBody, bodyRefused as unknown as RequestHandler, handle];
+  return [checkCredentials, readBody, bodyRefused, handle];
 }
 
 /** A 400 whose message says what is wrong, for whoever reads Postmark's webhook log. */

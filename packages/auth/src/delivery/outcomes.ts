@@ -37,7 +37,8 @@ const STATUS: Record<Outcome['kind'], OutboxStatus> = { sent: 'sent', retrying: 
  * its lease ran out and another worker owns it). Sent and given-up emails lose their bodies; a
  * retried one keeps them and frees its lease. A refusal because the provider no longer sends to the
  * address (an inactive recipient) suppresses the address here too, in the same statement, so no
- * more email is queued for it. Returns the ids written.
+ * more email is queued for it. A sent email takes the delivery state of provider events that came
+ * before this outcome was written (a fast bounce). Returns the ids written.
  */
 export async function recordOutcomes(db: Executor, outcomes: readonly Outcome[], now: Date): Promise<Set<string>> {
   if (outcomes.length === 0) return new Set();
