@@ -13,6 +13,7 @@ import { reportRefusal } from './observability/refusals';
 import { requestId } from './observability/request-id';
 import { settingToChange } from './operator-error';
 import { appRouter } from './router';
+import { postmarkWebhook } from './webhooks/postmark-webhook';
 import type { Services } from './services';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -62,6 +63,8 @@ export function createApp(services: Services): express.Express {
   });
   // Without a token there is no /metrics: it answers 404 like any unknown path.
   if (config.metricsToken) app.get('/metrics', metricsEndpoint(metrics.registry, config.metricsToken));
+  // Likewise, without its credentials there is no webhook: a POST there is a 404.
+  if (config.postmarkWebhook) app.post('/webhooks/postmark', ...postmarkWebhook(services, config.postmarkWebhook));
 
   app.use(
     '/trpc',

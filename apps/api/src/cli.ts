@@ -62,6 +62,8 @@ const cleanupLabels = {
   rateLimits: 'idle rate-limit rows',
   invitedUsers: 'expired invitations',
   auditEvents: 'audit events older than AUDIT_RETENTION_DAYS',
+  emailEvents: 'email provider events older than 30 days',
+  deliverability: 'unsuppressed email delivery records older than AUDIT_RETENTION_DAYS',
 } satisfies Record<keyof CleanupCounts, string>;
 
 main(process.argv.slice(2)).then(

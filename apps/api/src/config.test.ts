@@ -129,4 +129,23 @@ describe('configuration', () => {
     expectError({ ...production, METRICS_TOKEN: 'short' }, 'METRICS_TOKEN');
     expectError({ ...production, LOG_LEVEL: 'verbose' }, 'LOG_LEVEL');
   });
+
+  it('turns the Postmark webhook on with both of its credentials, and refuses one without the other, naming the missing one', () => {
+    expect(loadConfig(production).postmarkWebhook).toBeNull();
+    const both = { ...production, POSTMARK_WEBHOOK_USER: 'postmark', POSTMARK_WEBHOOK_PASSWORD: 'p'.repeat(24) };
+    expect(loadConfig(both).postmarkWebhook).toEqual({ user: 'postmark', password: 'p'.repeat(24) });
+    expect(() => loadConfig({ ...production, POSTMARK_WEBHOOK_USER: 'postmark' })).toThrow(/POSTMARK_WEBHOOK_PASSWORD: required when POSTMARK_WEBHOOK_USER is set/);
+    expect(() => loadConfig({ ...production, POSTMARK_WEBHOOK_PASSWORD: 'p'.repeat(24) })).toThrow(/POSTMARK_WEBHOOK_USER: required when POSTMARK_WEBHOOK_PASSWORD is set/);
+    expectError({ ...both, POSTMARK_WEBHOOK_PASSWORD: 'short' }, 'POSTMARK_WEBHOOK_PASSWORD');
+    // Both go into a URL and a Basic credential: a colon or an @ would break them.
+    expectError({ ...both, POSTMARK_WEBHOOK_USER: 'post:mark' }, 'POSTMARK_WEBHOOK_USER');
+    expectError({ ...both, POSTMARK_WEBHOOK_PASSWORD: `${'p'.repeat(20)}@host` }, 'POSTMARK_WEBHOOK_PASSWORD');
+  });
+
+  it('reads the new-sign-in notice settings', () => {
+    expect(loadConfig(production).auth.newSignInNotice).toEqual({ enabled: true, knownForDays: 90 });
+    expect(loadConfig({ ...production, NOTIFY_NEW_SIGN_IN: 'false', NOTIFY_NEW_SIGN_IN_DAYS: '30' }).auth.newSignInNotice).toEqual({ enabled: false, knownForDays: 30 });
+    expectError({ ...production, NOTIFY_NEW_SIGN_IN: 'no' }, 'NOTIFY_NEW_SIGN_IN');
+    expectError({ ...production, NOTIFY_NEW_SIGN_IN_DAYS: '0' }, 'NOTIFY_NEW_SIGN_IN_DAYS');
+  });
 });

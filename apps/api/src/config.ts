@@ -91,6 +91,24 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_TOKEN: optional.pipe(z.string().min(16, 'must be at least 16 characters').optional()),
   AUTH_EMAIL_LINK: z.enum(['true', 'false']).default(defaults.emailLink ? 'true' : 'false'),
+  // Postmark puts them in the webhook URL (https://user:password@host/webhooks/postmark).
+  POSTMARK_WEBHOOK_USER: optional.pipe(
+    z
+      .string()
+      .max(100)
+      .regex(/^[A-Za-z0-9._~-]+$/, 'must be letters, digits or . _ ~ - (it goes into a URL and a Basic credential)')
+      .optional(),
+  ),
+  POSTMARK_WEBHOOK_PASSWORD: optional.pipe(
+    z
+      .string()
+      .min(16, 'must be at least 16 characters')
+      .max(200)
+      .regex(/^[A-Za-z0-9._~-]+$/, 'must be letters, digits or . _ ~ - (it goes into a URL), e.g. openssl rand -hex 24')
+      .optional(),
+  ),
+  NOTIFY_NEW_SIGN_IN: z.enum(['true', 'false']).default(defaults.newSignInNotice.enabled ? 'true' : 'false'),
+  NOTIFY_NEW_SIGN_IN_DAYS: z.coerce.number().int().min(1).max(3650).default(defaults.newSignInNotice.knownForDays),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -129,6 +147,8 @@ export interface Config {
   prettyLogs: boolean;
   /** Bearer token for GET /metrics; null: no /metrics at all. */
   metricsToken: string | null;
+  /** HTTP Basic credentials for POST /webhooks/postmark; null: no such route. */
+  postmarkWebhook: { user: string; password: string } | null;
 }
 
 export type LogLevel = z.infer<typeof envSchema>['LOG_LEVEL'];
@@ -175,6 +195,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       `Invalid configuration:\n  HOST: ${host} is reachable from other machines, and without POSTMARK_SERVER_TOKEN sign-in codes are shown at /dev/mailbox; listen on 127.0.0.1, or set DEV_MAILBOX_PUBLIC=true to show them to anyone who can reach ${host} on purpose`,
     );
   }
+  // One without the other would leave the route off (or open) without anyone noticing.
+  if ((e.POSTMARK_WEBHOOK_USER === undefined) !== (e.POSTMARK_WEBHOOK_PASSWORD === undefined)) {
+    const [missing, set] = e.POSTMARK_WEBHOOK_USER === undefined ? ['POSTMARK_WEBHOOK_USER', 'POSTMARK_WEBHOOK_PASSWORD'] : ['POSTMARK_WEBHOOK_PASSWORD', 'POSTMARK_WEBHOOK_USER'];
+    need(missing, `when ${set} is set (the webhook needs both, or neither)`);
+  }
   if (e.SESSION_ABSOLUTE_TIMEOUT_SECONDS < e.SESSION_IDLE_TIMEOUT_SECONDS) {
     throw new ConfigError('Invalid configuration:\n  SESSION_ABSOLUTE_TIMEOUT_SECONDS: must not be shorter than SESSION_IDLE_TIMEOUT_SECONDS');
   }
@@ -201,6 +226,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       session: { ...defaults.session, idleTimeoutSeconds: e.SESSION_IDLE_TIMEOUT_SECONDS, absoluteTimeoutSeconds: e.SESSION_ABSOLUTE_TIMEOUT_SECONDS },
       revealUnregistered: e.AUTH_REVEAL_UNREGISTERED === 'true',
       emailLink: e.AUTH_EMAIL_LINK === 'true',
+      newSignInNotice: { enabled: e.NOTIFY_NEW_SIGN_IN === 'true', knownForDays: e.NOTIFY_NEW_SIGN_IN_DAYS },
       signup: e.SIGNUP,
       limits: {
         codesPerEmail: e.AUTH_LIMIT_CODES_PER_EMAIL,
@@ -221,6 +247,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: e.LOG_LEVEL,
     prettyLogs: e.NODE_ENV === 'development',
     metricsToken: e.METRICS_TOKEN ?? null,
+    postmarkWebhook:
+      e.POSTMARK_WEBHOOK_USER !== undefined && e.POSTMARK_WEBHOOK_PASSWORD !== undefined
+        ? { user: e.POSTMARK_WEBHOOK_USER, password: e.POSTMARK_WEBHOOK_PASSWORD }
+        : null,
   };
 }
 

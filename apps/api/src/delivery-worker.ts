@@ -1,4 +1,4 @@
-import { type AuthDeps, deliverDueEmails, type DeliveryOptions, defaultDeliveryOptions, type Mailer } from '@app/auth';
+import { type AuthDeps, deliverDueEmails, type DeliveryOptions, defaultDeliveryOptions, type Mailer, queueNewSignInNotices } from '@app/auth';
 import type { Database } from '@app/db';
 import type { Logger } from './logger';
 import type { Metrics } from './observability/metrics';
@@ -14,7 +14,9 @@ export interface DeliveryWorker {
 
 /**
  * Sends the outbox: a pass right after each kick, and a poll every `intervalMs` so retries and
- * emails queued by other instances go out too. A failing pass (database down) is logged and retried.
+ * emails queued by other instances go out too. Each pass also looks at the sign-ins since the last
+ * one for new-sign-in notices (when they are on), and sends those it queued at once. A failing pass
+ * (database down) is logged and retried.
  */
 export function startDeliveryWorker(input: {
   db: Database;
@@ -41,6 +43,10 @@ export function startDeliveryWorker(input: {
         }
         const claimed = report.sent + report.retrying + report.failed;
         if (claimed >= options.batchSize) again = true;
+        if (deps.options.newSignInNotice.enabled) {
+          const notices = await queueNewSignInNotices(db, deps, options.batchSize);
+          if (notices.notified > 0 || notices.checked >= options.batchSize) again = true;
+        }
       } catch (error) {
         log.warn('email delivery pass failed', { error: error instanceof Error ? error.message : String(error) });
       }

@@ -31,6 +31,9 @@ const codeForReason: Record<Reason, TRPC_ERROR_CODE_KEY> = {
   wrong_browser: 'FORBIDDEN',
   invalid_or_expired_link: 'UNAUTHORIZED',
   same_email: 'BAD_REQUEST',
+  email_undeliverable: 'FORBIDDEN',
+  // The email provider failed, not the caller or this server.
+  reactivation_failed: 'BAD_GATEWAY',
   internal: 'INTERNAL_SERVER_ERROR',
 };
 
@@ -54,6 +57,8 @@ const messageForReason: Record<Reason, string> = {
   wrong_browser: 'This sign-in link works only in the browser where the code was requested.',
   invalid_or_expired_link: 'The sign-in link is invalid, used or has expired.',
   same_email: 'That is already the account’s email address.',
+  email_undeliverable: 'Email to this address bounced or was refused recently; it is suppressed.',
+  reactivation_failed: 'The email provider did not reactivate the address; it stays suppressed.',
   internal: 'Internal error.',
 };
 

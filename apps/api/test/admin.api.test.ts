@@ -70,6 +70,8 @@ describe('admin.users as an admin', () => {
         lastSignInAt: expect.stringMatching(/Z$/),
         timezone: 'Europe/Berlin',
         activeSessions: 1,
+        // No webhook reported on the address yet.
+        delivery: { lastDeliveredAt: null, lastBouncedAt: null, bounceType: null, complainedAt: null, suppressedAt: null, suppressionReason: null },
       },
     ]);
   });

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { addUser } from '@app/auth';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REASONS } from '../src/errors';
-import { type InputCase, type Json, malformedInputs } from './support/malformed-inputs';
+import { type InputCase, type Json, malformedInputs, malformedWebhookPayloads } from './support/malformed-inputs';
 import { signIn, startTestApp, type TestApp } from './support/test-app';
 import { reasonOf, type Reply, type TestBrowser } from './support/test-browser';
 
@@ -33,6 +33,14 @@ function call({ path, type, input }: InputCase): Promise<Reply> {
 
 function procedureCases(): Case[] {
   return malformedInputs().map((c) => ({ name: c.name, send: () => call(c) }));
+}
+
+/** What is not a Postmark webhook payload, sent to the webhook with its credentials. */
+function webhookCases(): Case[] {
+  return malformedWebhookPayloads().map(({ name, body, contentType }) => ({
+    name: `webhook: ${name}`,
+    send: () => app.postmark.webhooks.send(body, contentType ? { 'content-type': contentType } : {}),
+  }));
 }
 
 const JSON_HEADERS = { 'content-type': 'application/json', origin: 'http://app.test' };
@@ -146,7 +154,7 @@ function errorsOf(reply: Reply): unknown[] {
 
 describe('malformed requests', () => {
   it('are each answered with a 4xx and a reason, never a 5xx or a stack trace', { timeout: 120_000 }, async () => {
-    const cases = [...procedureCases(), ...transportCases()];
+    const cases = [...procedureCases(), ...transportCases(), ...webhookCases()];
     expect(cases.length).toBeGreaterThanOrEqual(200);
     const problems: string[] = [];
     for (const { name, send } of cases) {

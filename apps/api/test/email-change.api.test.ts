@@ -86,7 +86,7 @@ describe('account.email', () => {
     const notice = await app.postmark.waitForMessage((m) => m.To === oldEmail && m.Tag === 'email_changed');
     expect(notice.Subject).toBe('Your email address for Acme was changed');
     expect(notice.TextBody).toContain(`changed to ${newEmail}`);
-    expect(notice.TextBody).toMatch(/When: \d{1,2} \w+ 20\d\d at \d\d:\d\d \(Europe\/Berlin\)/);
+    expect(notice.TextBody).toMatch(/When: \w+day, \d{1,2} \w+ 20\d\d at \d\d:\d\d \(Europe\/Berlin\)/);
     expect(notice.TextBody).toContain('Device: Chrome 120 on macOS\nIP address: 127.0.0.1');
     expect(notice.TextBody).toContain("If this wasn't you, contact an admin of Acme right away");
 

@@ -42,7 +42,7 @@ describe('the housekeeping job', () => {
     await until(() => lines.filter((l) => l.message === 'housekeeping removed expired rows').length >= 2);
     await job.stop();
     const runs = lines.filter((l) => l.message === 'housekeeping removed expired rows');
-    expect(runs[0]!.fields).toEqual({ codes: 0, attempts: 0, sessions: 1, outbox: 0, rateLimits: 0, invitedUsers: 1, auditEvents: 1 });
+    expect(runs[0]!.fields).toEqual({ codes: 0, attempts: 0, sessions: 1, outbox: 0, rateLimits: 0, invitedUsers: 1, auditEvents: 1, emailEvents: 0, deliverability: 0 });
     expect(runs[1]!.fields).toMatchObject({ sessions: 0, invitedUsers: 0 });
 
     const count = lines.length;

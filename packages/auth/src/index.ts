@@ -13,7 +13,7 @@ export {
   pendingEmailsSummary,
   retryDelaySeconds,
 } from './delivery/deliver';
-export type { Mailer, OutgoingEmail, SendResult } from './delivery/mailer';
+export type { Mailer, OutgoingEmail, ReactivationResult, SendResult } from './delivery/mailer';
 export { enqueueEmail, type QueuedEmail } from './delivery/outbox';
 export { parseEmail } from './email-address';
 export { type EmailContent, escapeHtml } from './emails/html';
@@ -69,7 +69,7 @@ export { inviteUser, type InviteUserInput, type InviteUserResult } from './admin
 export { checkLastAdmin, isActiveAdmin } from './admin/last-admin';
 export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/list-users';
 export { listUserSessions, revokeUserSessions } from './sessions/user-sessions';
-export type { UserOverview } from './admin/user-overview';
+export type { DeliveryState, UserOverview } from './admin/user-overview';
 export { invitationEmail } from './emails/invitation-email';
 export { changeUserEmail, type ChangeUserEmailResult } from './admin/change-user-email';
 export { confirmEmailChange, type ConfirmEmailChangeInput, type ConfirmEmailChangeResult } from './email-change/confirm-email-change';
@@ -81,3 +81,7 @@ export { emailInUseEmail } from './emails/email-in-use-email';
 export { emailSetByAdminEmail } from './emails/email-set-by-admin-email';
 export { cleanUp, type CleanupCounts, type CleanupInput, type CleanupResult, type RetentionPolicy } from './housekeeping/cleanup';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, type Page } from './pagination/cursor';
+export { type EmailEvent, recordEmailEvent, type RecordEmailEventResult } from './deliverability/email-event';
+export { clearSuppression, type ClearSuppressionResult } from './admin/clear-suppression';
+export { type NewSignInReport, queueNewSignInNotices } from './notices/new-sign-in-notices';
+export { newSignInEmail } from './emails/new-sign-in-email';

@@ -27,6 +27,11 @@ export interface AuthOptions {
   revealUnregistered: boolean;
   /** The code email also carries a one-click link that works in the browser that asked for the code. */
   emailLink: boolean;
+  /**
+   * New-sign-in notices (ASVS 6.3.5, 6.3.7): an email after a sign-in from a device and network the
+   * user has not signed in from (nor kept a session on) in `knownForDays`; never for a first sign-in.
+   */
+  newSignInNotice: { enabled: boolean; knownForDays: number };
   /** Shared limits (in Postgres); see docs/security.md for the arithmetic. */
   limits: {
     codesPerEmail: LimitRule;
@@ -48,6 +53,7 @@ export const defaultAuthOptions: Omit<AuthOptions, 'secret' | 'appName' | 'appUr
   signup: 'invite',
   revealUnregistered: true,
   emailLink: true,
+  newSignInNotice: { enabled: true, knownForDays: 90 },
   limits: {
     codesPerEmail: { limit: 5, windowSeconds: 3_600 },
     codesPerMailbox: { limit: 5, windowSeconds: 3_600 },

@@ -20,6 +20,8 @@ export const DOMAIN_REASONS = [
   'wrong_browser',
   'invalid_or_expired_link',
   'same_email',
+  'email_undeliverable',
+  'reactivation_failed',
 ] as const;
 
 export type DomainReason = (typeof DOMAIN_REASONS)[number];

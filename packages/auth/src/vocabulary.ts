@@ -24,6 +24,11 @@ export const AUDIT_EVENT_TYPES = [
   'user_removed',
   'email_changed',
   'email_change_failed',
+  'email_delivered',
+  'email_bounced',
+  'email_complained',
+  'email_subscription_changed',
+  'email_suppression_lifted',
 ] as const;
 
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

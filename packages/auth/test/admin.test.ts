@@ -108,6 +108,7 @@ describe('listing users', () => {
         createdAt: expect.any(Date),
         lastSignInAt: deps.now(),
         activeSessions: 2,
+        delivery: { lastDeliveredAt: null, lastBouncedAt: null, bounceType: null, complainedAt: null, suppressedAt: null, suppressionReason: null },
       },
     ]);
     expect(ok(await listUsers(suite.db, deps, { status: 'invited' })).items.map((u) => u.email)).toEqual(['new@example.com']);

@@ -66,6 +66,8 @@ describe('cleanup', () => {
         rateLimits: 3, // sam's day-0 cooldown, hourly and inbox rows (the network row was used again on day 2)
         invitedUsers: 0, // sam2 was invited only two days ago
         auditEvents: 0, // every audit row is days old; they are kept a year
+        emailEvents: 0,
+        deliverability: 0,
       },
     });
     expect(await suite.db.selectFrom('sessions').select('id').execute()).toEqual([{ id: longSession.session.id }]);
@@ -86,7 +88,7 @@ describe('cleanup', () => {
     ]);
 
     // Run again at once: nothing more to do.
-    expect(await run()).toEqual({ ran: true, removed: { codes: 0, attempts: 0, sessions: 0, outbox: 0, rateLimits: 0, invitedUsers: 0, auditEvents: 0 } });
+    expect(await run()).toEqual({ ran: true, removed: { codes: 0, attempts: 0, sessions: 0, outbox: 0, rateLimits: 0, invitedUsers: 0, auditEvents: 0, emailEvents: 0, deliverability: 0 } });
   });
 
   it('deletes invitations nobody accepted within INVITE_TTL_DAYS, with an audit row each', async () => {
@@ -155,5 +157,27 @@ describe('cleanup', () => {
     });
     await holder;
     expect((await run()).ran).toBe(true);
+  });
+
+  it('forgets provider event keys after 30 days, and old delivery records unless they suppress', async () => {
+    const old = addSeconds(deps.now(), -400 * DAY);
+    await suite.db
+      .insertInto('email_events')
+      .values([
+        { event_key: 'Bounce:1', record_type: 'Bounce', message_id: 'm1', delivery_status: 'bounced', email: 'a@example.com', occurred_at: old, received_at: addSeconds(deps.now(), -31 * DAY) },
+        { event_key: 'Bounce:2', record_type: 'Bounce', message_id: 'm2', delivery_status: 'bounced', email: 'a@example.com', occurred_at: old, received_at: addSeconds(deps.now(), -29 * DAY) },
+      ])
+      .execute();
+    await suite.db
+      .insertInto('email_deliverability')
+      .values([
+        { email: 'old@example.com', delivered_at: old, updated_at: old },
+        { email: 'suppressed@example.com', suppressed_at: old, suppression_reason: 'HardBounce', updated_at: old },
+        { email: 'recent@example.com', delivered_at: deps.now(), updated_at: deps.now() },
+      ])
+      .execute();
+    expect(await run()).toMatchObject({ ran: true, removed: { emailEvents: 1, deliverability: 1 } });
+    expect((await suite.db.selectFrom('email_events').select('event_key').execute()).map((r) => r.event_key)).toEqual(['Bounce:2']);
+    expect((await suite.db.selectFrom('email_deliverability').select('email').orderBy('email').execute()).map((r) => r.email)).toEqual(['recent@example.com', 'suppressed@example.com']);
   });
 });

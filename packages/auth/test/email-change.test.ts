@@ -180,7 +180,7 @@ describe('confirming an email change', () => {
     const [notice] = await outbox('ada@example.com');
     expect(notice).toMatchObject({ kind: 'email_changed', subject: 'Your email address for Acme was changed' });
     // 10:00:30 UTC is 11:00 in Berlin, the user's time zone.
-    expect(notice!.text_body).toContain('When: 5 January 2026 at 11:00 (Europe/Berlin)');
+    expect(notice!.text_body).toContain('When: Monday, 5 January 2026 at 11:00 (Europe/Berlin)');
     expect(notice!.text_body).toContain('Device: Chrome 120 on macOS\nIP address: 198.51.100.4');
     expect(notice!.text_body).toContain("If this wasn't you, contact an admin of Acme right away");
     expect(notice!.html_body).toContain('ada.new@example.com');
@@ -356,7 +356,7 @@ describe('an admin changing a user’s email', () => {
     const [old] = await outbox('sam@example.com');
     expect(old).toMatchObject({ kind: 'email_changed_by_admin' });
     expect(old!.text_body).toContain('An admin of Acme changed the email address of your account to sam.fixed@example.com.');
-    expect(old!.text_body).toContain('When: 5 January 2026 at 11:00 (Europe/Berlin)');
+    expect(old!.text_body).toContain('When: Monday, 5 January 2026 at 11:00 (Europe/Berlin)');
     const [fresh] = await outbox('sam.fixed@example.com');
     expect(fresh).toMatchObject({ kind: 'email_set_by_admin' });
     expect(fresh!.text_body).toContain('Sign in to Acme:\nhttp://localhost:3000/sign-in');

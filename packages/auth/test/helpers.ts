@@ -77,7 +77,7 @@ export function useDatabaseSuite(): DatabaseSuite {
   afterAll(() => database?.close());
   beforeEach(async () => {
     deps = testDeps();
-    await sql`truncate users, sign_in_attempts, sign_in_codes, sessions, email_outbox, audit_events, rate_limits cascade`.execute(database!.db);
+    await sql`truncate users, sign_in_attempts, sign_in_codes, sessions, email_outbox, audit_events, rate_limits, email_events, email_deliverability cascade`.execute(database!.db);
   });
   return {
     get db() {

@@ -5,6 +5,8 @@ import * as refusalCounts from './migrations/2026_12_01_0001_refusal_counts';
 import * as cleanupIndexes from './migrations/2026_12_02_0003_cleanup_indexes';
 import * as signInLinks from './migrations/2026_12_03_0101_sign_in_links';
 import * as emailChanges from './migrations/2026_12_03_0201_email_changes';
+import * as emailEvents from './migrations/2026_12_03_0301_email_events';
+import * as signInNotices from './migrations/2026_12_03_0302_sign_in_notices';
 import { PreparedStatementsUnsupportedError } from './prepared-statements';
 
 // A static list (not a folder scan) so the bundled server carries its migrations with it.
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   '2026_12_02_0003_cleanup_indexes': cleanupIndexes,
   '2026_12_03_0101_sign_in_links': signInLinks,
   '2026_12_03_0201_email_changes': emailChanges,
+  '2026_12_03_0301_email_events': emailEvents,
+  '2026_12_03_0302_sign_in_notices': signInNotices,
 };
 
 /** Any bigint; only migrations take it (cleanup and the first-admin bootstrap have their own). */

@@ -79,6 +79,37 @@ export interface EmailOutboxTable {
   sent_at: Timestamp | null;
   provider_message_id: string | null;
   last_error: string | null;
+  /** What the provider reported after accepting it (webhooks): the latest event's state. */
+  delivery_status: ColumnType<DeliveryStatus | null, DeliveryStatus | null | undefined, DeliveryStatus | null>;
+  delivery_status_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+}
+
+export type DeliveryStatus = 'delivered' | 'bounced' | 'complained';
+
+/** One provider event applied (its key is unique: a replay inserts nothing). */
+export interface EmailEventsTable {
+  event_key: string;
+  record_type: string;
+  message_id: string | null;
+  delivery_status: DeliveryStatus | null;
+  email: string;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
+}
+
+/** What the provider reported about one address; `suppressed_at` set: no email goes to it. */
+export interface EmailDeliverabilityTable {
+  email: string;
+  delivered_at: Timestamp | null;
+  bounced_at: Timestamp | null;
+  bounce_type: string | null;
+  complained_at: Timestamp | null;
+  suppressed_at: Timestamp | null;
+  suppression_reason: string | null;
+  lifted_at: Timestamp | null;
+  updated_at: Timestamp;
+  /** Generated: suppressed, or a bounce or complaint after the last delivery. */
+  bouncing: ColumnType<boolean, never, never>;
 }
 
 export interface AuditEventsTable {
@@ -93,6 +124,8 @@ export interface AuditEventsTable {
   created_at: DefaultedTimestamp;
   /** Set on `requests_refused` rows only: one row per minute, procedure, network and reason. */
   refusal_bucket: ColumnType<string | null, string | null | undefined, string | null>;
+  /** Sign-in rows only: when the new-sign-in notice pass looked at it (null: not yet). */
+  new_sign_in_checked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
 }
 
 export interface RateLimitsTable {
@@ -108,6 +141,8 @@ export interface DB {
   sessions: SessionsTable;
   email_outbox: EmailOutboxTable;
   audit_events: AuditEventsTable;
+  email_events: EmailEventsTable;
+  email_deliverability: EmailDeliverabilityTable;
 }
 
 export type UserRow = Selectable<UsersTable>;

@@ -55,4 +55,12 @@ describe('console mailer', () => {
     mailer.recent().pop();
     expect(mailer.recent()).toHaveLength(1);
   });
+
+  it('records a reactivation instead of asking a provider', async () => {
+    const printed: string[] = [];
+    const mailer = createConsoleMailer({ print: (text) => printed.push(text) });
+    expect(await mailer.reactivate!('ada@example.com')).toEqual({ ok: true });
+    expect(mailer.reactivated()).toEqual(['ada@example.com']);
+    expect(printed.join('\n')).toContain('ada@example.com would be reactivated');
+  });
 });

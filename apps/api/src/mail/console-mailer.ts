@@ -18,13 +18,18 @@ export interface ConsoleMailerOptions {
   now?: () => Date;
 }
 
-export type ConsoleMailer = Mailer & { recent(): DevMailboxItem[] };
+export type ConsoleMailer = Mailer & {
+  recent(): DevMailboxItem[];
+  /** Addresses an admin asked to send to again, oldest first (Postmark would be asked in production). */
+  reactivated(): string[];
+};
 
 /** Development mailer: prints each email and keeps the latest ones in memory; never fails. */
 export function createConsoleMailer(options: ConsoleMailerOptions): ConsoleMailer {
   const keep = options.keep ?? 50;
   const now = options.now ?? (() => new Date());
   let newestFirst: DevMailboxItem[] = [];
+  const reactivated: string[] = [];
   return {
     name: 'console',
     async send(email) {
@@ -39,7 +44,13 @@ export function createConsoleMailer(options: ConsoleMailerOptions): ConsoleMaile
       newestFirst = [item, ...newestFirst].slice(0, keep);
       return { status: 'sent', messageId: item.id };
     },
+    async reactivate(address) {
+      options.print(`(console mailer) ${address} would be reactivated at the email provider`);
+      reactivated.push(address);
+      return { ok: true };
+    },
     recent: () => [...newestFirst],
+    reactivated: () => [...reactivated],
   };
 }
 

@@ -54,7 +54,7 @@ describe('Postmark mailer over HTTP', () => {
     expect(fake.messages.map((m) => m.To)).toEqual(['ada@example.com', 'cy@example.com']);
     expect(results).toEqual([
       { status: 'sent', messageId: fake.messages[0]!.MessageID },
-      { status: 'permanent', error: expect.stringContaining('ErrorCode 406') },
+      { status: 'permanent', error: expect.stringContaining('ErrorCode 406'), inactiveRecipient: true },
       { status: 'sent', messageId: fake.messages[1]!.MessageID },
     ]);
     expect(fake.messages[1]).toMatchObject({ From: 'Acme <login@acme.test>', Subject: email.subject, TextBody: email.text, MessageStream: 'outbound', Tag: 'sign_in_code' });
@@ -87,8 +87,29 @@ describe('Postmark mailer over HTTP', () => {
   it('reports an inactive recipient (422, ErrorCode 406) as permanent', async () => {
     fake.queue({ status: 422, errorCode: 406 });
     const result = await mailer().send(email);
-    expect(result).toMatchObject({ status: 'permanent', error: expect.stringContaining('ErrorCode 406') });
+    expect(result).toMatchObject({ status: 'permanent', error: expect.stringContaining('ErrorCode 406'), inactiveRecipient: true });
     expect(result).toMatchObject({ error: expect.stringContaining('inactive') });
+  });
+
+  it('flags no other refusal as an inactive recipient', async () => {
+    fake.queue({ status: 422, errorCode: 300 });
+    expect(await mailer().send(email)).toEqual({ status: 'permanent', error: expect.stringContaining('ErrorCode 300') });
+  });
+
+  it('reactivates an address by deleting it from the message stream’s suppressions', async () => {
+    fake.markInactive('ada@example.com', 'HardBounce');
+    expect(await mailer().send(email)).toMatchObject({ status: 'permanent', inactiveRecipient: true });
+    expect(await mailer().reactivate!('ada@example.com')).toEqual({ ok: true });
+    expect(fake.suppressionDeletions).toEqual([{ stream: 'outbound', addresses: ['ada@example.com'] }]);
+    expect(await mailer().send(email)).toMatchObject({ status: 'sent' });
+  });
+
+  it('says why Postmark did not reactivate an address, or could not be asked', async () => {
+    fake.markInactive('ada@example.com', 'SpamComplaint');
+    expect(await mailer().reactivate!('ada@example.com')).toEqual({ ok: false, error: expect.stringContaining('required authority') });
+    fake.queue({ status: 500 });
+    expect(await mailer().reactivate!('ada@example.com')).toEqual({ ok: false, error: expect.stringContaining('500') });
+    expect(await mailer({ serverToken: 'wrong-token' }).reactivate!('ada@example.com')).toEqual({ ok: false, error: expect.stringContaining('401') });
   });
 
   it('reports a wrong server token (401) as permanent and sends nothing', async () => {

@@ -54,8 +54,23 @@ export function createPostmarkMailer(options: PostmarkMailerOptions): Mailer {
         return emails.map(() => classifyPostmarkError(error));
       }
     },
+    // Postmark keeps a suppression list per message stream; deleting the address from it
+    // reactivates it. Postmark refuses for some reasons (a spam complaint), answering Status "Failed".
+    async reactivate(address) {
+      try {
+        const response = await client.deleteSuppressions(options.messageStream, { Suppressions: [{ EmailAddress: address }] });
+        const status = response.Suppressions.find((s) => s.EmailAddress.toLowerCase() === address.toLowerCase()) ?? response.Suppressions[0];
+        if (status?.Status === 'Deleted') return { ok: true };
+        return { ok: false, error: `Postmark did not reactivate the address: ${status?.Message ?? status?.Status ?? 'no answer for it'}` };
+      } catch (error) {
+        return { ok: false, error: classifyPostmarkError(error).error };
+      }
+    },
   };
 }
+
+/** Postmark's ErrorCode for "you tried to send to recipient(s) that have been marked as inactive". */
+const INACTIVE_RECIPIENT = 406;
 
 /**
  * One message's answer in a batch: ErrorCode 0 is sent; any other code is Postmark refusing that
@@ -64,7 +79,8 @@ export function createPostmarkMailer(options: PostmarkMailerOptions): Mailer {
 export function classifyBatchResponse(response: { ErrorCode?: unknown; Message?: unknown; MessageID?: unknown } | undefined): SendResult {
   if (!response) return { status: 'transient', error: 'Postmark batch: no answer for this message' };
   if (response.ErrorCode === 0 && typeof response.MessageID === 'string') return { status: 'sent', messageId: response.MessageID };
-  return { status: 'permanent', error: `Postmark batch (ErrorCode ${String(response.ErrorCode)}): ${String(response.Message)}` };
+  const error = `Postmark batch (ErrorCode ${String(response.ErrorCode)}): ${String(response.Message)}`;
+  return response.ErrorCode === INACTIVE_RECIPIENT ? { status: 'permanent', error, inactiveRecipient: true } : { status: 'permanent', error };
 }
 
 type Failed = Exclude<SendResult, { status: 'sent' }>;
@@ -81,6 +97,7 @@ export function classifyPostmarkError(error: unknown): Failed {
   if (statusCode === 0) return { status: 'transient', error: `no complete response from Postmark: ${message}` };
   const description = `Postmark ${statusCode}${errorCode ? ` (ErrorCode ${errorCode})` : ''}: ${message}`;
   const refused = statusCode >= 400 && statusCode < 500 && statusCode !== 408 && statusCode !== 429;
+  if (refused && errorCode === INACTIVE_RECIPIENT) return { status: 'permanent', error: description, inactiveRecipient: true };
   return { status: refused ? 'permanent' : 'transient', error: description };
 }
 

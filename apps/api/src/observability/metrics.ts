@@ -15,6 +15,7 @@ export interface Metrics {
   emailsSent: Counter<'kind'>;
   emailFailures: Counter<'kind' | 'permanent'>;
   requestDuration: Histogram<'procedure' | 'status'>;
+  postmarkWebhooks: Counter<'record_type' | 'outcome'>;
 }
 
 export function createMetrics(input: { db: Database; now: () => Date; processMetrics: boolean }): Metrics {
@@ -57,6 +58,12 @@ export function createMetrics(input: { db: Database; now: () => Date; processMet
       name: 'email_failures_total',
       help: 'Failed sends, by kind; permanent="true" will not be retried.',
       labelNames: ['kind', 'permanent'],
+      registers,
+    }),
+    postmarkWebhooks: new Counter({
+      name: 'postmark_webhooks_total',
+      help: 'Postmark webhook calls, by record type (Delivery, Bounce, SpamComplaint, SubscriptionChange, other) and outcome.',
+      labelNames: ['record_type', 'outcome'],
       registers,
     }),
     requestDuration: new Histogram({

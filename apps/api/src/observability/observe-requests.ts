@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
 
 /** Paths outside /trpc that get a label of their own; every other path shares `other`. */
-const NAMED_PATHS: Record<string, string> = { '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics' };
+const NAMED_PATHS: Record<string, string> = { '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics', '/webhooks/postmark': 'webhooks.postmark' };
 
 /**
  * The `procedure` a request is counted under: the tRPC procedure it calls (batched or not), `batch`

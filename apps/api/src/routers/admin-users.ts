@@ -1,6 +1,8 @@
 import {
   changeUserEmail,
+  clearSuppression,
   deactivateUser,
+  type DeliveryState,
   inviteUser,
   listUsers,
   listUserSessions,
@@ -20,7 +22,9 @@ import { toAccountSession } from './account';
 import type { AsJson } from './as-json';
 
 /** A user as the admin pages show them. */
-export type AdminUser = AsJson<UserOverview>;
+export type AdminUser = AsJson<Omit<UserOverview, 'delivery'>> & { delivery: AsJson<DeliveryState> };
+
+const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 export function toAdminUser(user: UserOverview): AdminUser {
   return {
@@ -32,6 +36,14 @@ export function toAdminUser(user: UserOverview): AdminUser {
     lastSignInAt: user.lastSignInAt?.toISOString() ?? null,
     timezone: user.timezone,
     activeSessions: user.activeSessions,
+    delivery: {
+      lastDeliveredAt: iso(user.delivery.lastDeliveredAt),
+      lastBouncedAt: iso(user.delivery.lastBouncedAt),
+      bounceType: user.delivery.bounceType,
+      complainedAt: iso(user.delivery.complainedAt),
+      suppressedAt: iso(user.delivery.suppressedAt),
+      suppressionReason: user.delivery.suppressionReason,
+    },
   };
 }
 
@@ -43,6 +55,7 @@ const listInput = z
     search: z.string().max(254).optional(),
     role: role.optional(),
     status: z.enum(USER_STATUSES).optional(),
+    delivery: z.enum(['bouncing']).optional(),
     cursor: z.string().max(512).optional(),
     limit: z.number().int().min(1).max(100).optional(),
   })
@@ -92,6 +105,14 @@ export const adminUsersRouter = {
     const result = await removeUser(db, deps, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
     if (!result.ok) throw ReasonError.from(result);
     return { ok: true as const };
+  }),
+
+  /** Lets email go to the user's address again (and asks the email provider to), after they fixed their mailbox. */
+  clearSuppression: adminProcedure.input(userIdInput).mutation(async ({ ctx, input }) => {
+    const { db, deps, mailer } = ctx.services;
+    const result = await clearSuppression(db, deps, mailer, { actorId: ctx.user.id, userId: input.userId, meta: ctx.meta });
+    if (!result.ok) throw ReasonError.from(result);
+    return { user: toAdminUser(result.user) };
   }),
 
   sessions: adminProcedure.input(userIdInput).query(async ({ ctx, input }) => {

@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  type AboutMessage,
+  bouncePayload,
+  DEACTIVATING_TYPES,
+  deliveryPayload,
+  postWebhook,
+  spamComplaintPayload,
+  subscriptionChangePayload,
+  type WebhookReply,
+} from './postmark-webhooks';
 
 /**
  * How the fake answers a request. An HTTP error status replies with a Postmark-style JSON body;
@@ -36,7 +46,23 @@ export interface FakePostmark {
    */
   setMode(mode: FakeBehaviour): void;
   /** Refuse emails to this address from now on, as Postmark does once a recipient bounced (ErrorCode 406). */
-  markInactive(recipient: string): void;
+  markInactive(recipient: string, reason?: string): void;
+  /** Every suppression deletion asked for (`POST /message-streams/{stream}/suppressions/delete`), oldest first. */
+  readonly suppressionDeletions: ReadonlyArray<{ stream: string; addresses: string[] }>;
+  /**
+   * Postmark's webhooks, sent to the URL set here (`http://user:password@127.0.0.1:port/webhooks/postmark`,
+   * as entered in Postmark), each about an accepted email. A bounce of a type Postmark deactivates
+   * on, a spam complaint and a suppressing subscription change mark the address inactive, as Postmark does.
+   */
+  webhooks: {
+    url: string | null;
+    delivery(message: AboutMessage, at?: Date): Promise<WebhookReply>;
+    bounce(message: AboutMessage, type?: string, at?: Date): Promise<WebhookReply>;
+    spamComplaint(message: AboutMessage, at?: Date): Promise<WebhookReply>;
+    subscriptionChange(message: Pick<AboutMessage, 'To'> & Partial<AboutMessage>, suppressSending: boolean, options?: { at?: Date; reason?: string; origin?: string }): Promise<WebhookReply>;
+    /** Any body, as is (a string is sent verbatim): for malformed payloads and replays. */
+    send(body: unknown, headers?: Record<string, string>, url?: string): Promise<WebhookReply>;
+  };
   /** The newest accepted email matching `predicate`, waiting for it up to `timeoutMs`. */
   waitForMessage(predicate: (message: FakeMessage) => boolean, timeoutMs?: number): Promise<FakeMessage>;
   /** The 6-digit code (a line of its own) in the newest email to `to`. */
@@ -60,7 +86,11 @@ interface Exchange {
   body: string;
 }
 
-/** A stand-in for Postmark's `POST /email` and `POST /email/batch` on a loopback port, with fault injection. */
+/**
+ * A stand-in for Postmark's `POST /email`, `POST /email/batch` and
+ * `POST /message-streams/{stream}/suppressions/delete` on a loopback port, with fault injection,
+ * and a sender of Postmark's webhooks.
+ */
 export async function startFakePostmark(options: { serverToken: string }): Promise<FakePostmark> {
   const messages: FakeMessage[] = [];
   const queued: FakeBehaviour[] = [];
@@ -68,7 +98,9 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
   let mode: FakeBehaviour = 'ok';
   let requestCount = 0;
   let hanging: Exchange[] = [];
-  const inactive = new Set<string>();
+  /** Inactive addresses, with why (Postmark will not reactivate a spam complaint). */
+  const inactive = new Map<string, string>();
+  const suppressionDeletions: Array<{ stream: string; addresses: string[] }> = [];
 
   const server = createServer((req, res) => {
     requestCount += 1;
@@ -89,12 +121,14 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
 
   function accept({ req, res, body }: Exchange): void {
     const batch = req.url === '/email/batch';
-    if (req.method !== 'POST' || (req.url !== '/email' && !batch)) return reply(res, 404, { ErrorCode: 0, Message: 'Not found' });
+    const deletion = /^\/message-streams\/([^/]+)\/suppressions\/delete$/.exec(req.url ?? '');
+    if (req.method !== 'POST' || (req.url !== '/email' && !batch && !deletion)) return reply(res, 404, { ErrorCode: 0, Message: 'Not found' });
     const token = req.headers['x-postmark-server-token'];
     if (token !== options.serverToken) {
       return reply(res, 401, { ErrorCode: 10, Message: 'The Server Token you provided in the X-Postmark-Server-Token request header was invalid.' });
     }
     const parsed = parseJson(body);
+    if (deletion) return deleteSuppressions(res, decodeURIComponent(deletion[1]!), parsed);
     if (!batch) {
       const answer = take(parsed, req.headers);
       return reply(res, answer.ErrorCode === 0 ? 200 : 422, answer);
@@ -103,6 +137,23 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
     if (parsed.length > 500) return reply(res, 422, { ErrorCode: 300, Message: 'Invalid email request: batch of more than 500 messages.' });
     // Postmark answers a batch with 200 and one result per message, in order, each with its own ErrorCode.
     reply(res, 200, parsed.map((fields) => take(fields, req.headers)));
+  }
+
+  /** Postmark answers each address with Status "Deleted", or "Failed" with a Message (e.g. for a spam complaint). */
+  function deleteSuppressions(res: ServerResponse, stream: string, parsed: unknown): void {
+    const entries = (parsed as { Suppressions?: unknown } | undefined)?.Suppressions;
+    if (!Array.isArray(entries)) return reply(res, 422, { ErrorCode: 402, Message: 'Received invalid JSON input.' });
+    const addresses = entries.map((e) => String((e as { EmailAddress?: unknown } | null)?.EmailAddress ?? ''));
+    suppressionDeletions.push({ stream, addresses });
+    const statuses = addresses.map((address) => {
+      const key = address.toLowerCase();
+      if (inactive.get(key) === 'SpamComplaint') {
+        return { EmailAddress: address, Status: 'Failed', Message: 'You do not have the required authority to change this suppression.' };
+      }
+      inactive.delete(key);
+      return { EmailAddress: address, Status: 'Deleted', Message: null };
+    });
+    reply(res, 200, { Suppressions: statuses });
   }
 
   /** Accepts one message, or says why Postmark would refuse it. */
@@ -172,6 +223,29 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
     });
   }
 
+  const webhooks: FakePostmark['webhooks'] = {
+    url: null,
+    send(body, headers, url) {
+      const target = url ?? webhooks.url;
+      if (!target) throw new Error('fake Postmark: no webhook URL set (postmark.webhooks.url)');
+      return postWebhook(target, body, headers);
+    },
+    delivery: (message, at) => webhooks.send(deliveryPayload(message, at)),
+    bounce(message, type = 'HardBounce', at) {
+      if (DEACTIVATING_TYPES.has(type)) inactive.set(message.To.toLowerCase(), type);
+      return webhooks.send(bouncePayload(message, type, at));
+    },
+    spamComplaint(message, at) {
+      inactive.set(message.To.toLowerCase(), 'SpamComplaint');
+      return webhooks.send(spamComplaintPayload(message, at));
+    },
+    subscriptionChange(message, suppressSending, changeOptions = {}) {
+      if (suppressSending) inactive.set(message.To.toLowerCase(), changeOptions.reason ?? 'ManualSuppression');
+      else inactive.delete(message.To.toLowerCase());
+      return webhooks.send(subscriptionChangePayload(message, suppressSending, changeOptions));
+    },
+  };
+
   await listen(0);
   const port = (server.address() as AddressInfo).port;
 
@@ -190,7 +264,11 @@ export async function startFakePostmark(options: { serverToken: string }): Promi
       hanging = [];
       for (const exchange of released) answer(exchange, next);
     },
-    markInactive: (recipient) => void inactive.add(recipient.toLowerCase()),
+    markInactive: (recipient, reason = 'HardBounce') => void inactive.set(recipient.toLowerCase(), reason),
+    get suppressionDeletions() {
+      return suppressionDeletions;
+    },
+    webhooks,
     waitForMessage,
     codeFor(to) {
       const message = messages.findLast((m) => sameAddress(m.To, to));

@@ -7,6 +7,9 @@ import { TestBrowser } from './test-browser';
 
 export const TEST_ORIGIN = 'http://app.test';
 export const POSTMARK_TOKEN = 'test-postmark-token';
+/** The webhook's credentials in every test app (set POSTMARK_WEBHOOK_USER to '' for none). */
+export const WEBHOOK_USER = 'postmark';
+export const WEBHOOK_PASSWORD = 'webhook-password-0123456789';
 
 export type { LogEntry } from './log-capture';
 
@@ -29,6 +32,8 @@ export function testEnv(postmarkUrl: string, env: Record<string, string> = {}): 
     // Every test client comes from 127.0.0.1: per-network limits are tested on their own.
     AUTH_LIMIT_CODES_PER_IP: '100000/1h',
     AUTH_LIMIT_VERIFIES_PER_IP: '100000/1h',
+    POSTMARK_WEBHOOK_USER: WEBHOOK_USER,
+    POSTMARK_WEBHOOK_PASSWORD: WEBHOOK_PASSWORD,
     ...env,
   };
 }
@@ -58,6 +63,11 @@ export async function startInstance(options: {
     ...(options.now ? { now: options.now } : {}),
     ...(options.delivery ? { delivery: options.delivery } : {}),
   });
+  // Where Postmark would be told to send its webhooks, credentials in the URL as Postmark takes them.
+  if (config.postmarkWebhook) {
+    const { user, password } = config.postmarkWebhook;
+    options.postmark.webhooks.url = `${server.url.replace('://', `://${user}:${password}@`)}/webhooks/postmark`;
+  }
   return {
     url: server.url,
     server,

@@ -212,3 +212,59 @@ export function malformedInputs(): InputCase[] {
 function enumDefaults(path: string): Record<string, string> {
   return path.startsWith('admin.users') ? { role: 'user', status: 'active' } : {};
 }
+
+/** One webhook body that is not a Postmark webhook payload: a string is sent as is, anything else as JSON. */
+export interface WebhookCase {
+  name: string;
+  body: string | Json;
+  /** Sent with this Content-Type instead of application/json. */
+  contentType?: string;
+}
+
+/**
+ * Bodies POST /webhooks/postmark must refuse with 400 and a reason: broken JSON, the wrong
+ * shapes, and each handled record type with a field of the wrong type, missing, out of bounds or
+ * holding what no database column can hold.
+ */
+export function malformedWebhookPayloads(): WebhookCase[] {
+  const delivery = { RecordType: 'Delivery', ServerID: 23, MessageStream: 'outbound', MessageID: '00000000-0000-4000-8000-000000000000', Recipient: 'nobody@example.com', DeliveredAt: '2026-12-03T10:00:00Z', Details: '', Tag: '', Metadata: {} };
+  const bounce = { RecordType: 'Bounce', ID: 42, Type: 'HardBounce', TypeCode: 1, MessageID: delivery.MessageID, Email: 'nobody@example.com', BouncedAt: '2026-12-03T10:00:00Z', Inactive: true, CanActivate: true };
+  const spam = { ...bounce, RecordType: 'SpamComplaint', Type: 'SpamComplaint', TypeCode: 100001 };
+  const subscription = { RecordType: 'SubscriptionChange', MessageID: delivery.MessageID, Recipient: 'nobody@example.com', SuppressSending: true, SuppressionReason: 'ManualSuppression', ChangedAt: '2026-12-03T10:00:00Z', Origin: 'Recipient' };
+  const cases: WebhookCase[] = [
+    { name: 'an empty body', body: '' },
+    { name: 'invalid JSON', body: '{"RecordType":' },
+    { name: 'JSON with trailing garbage', body: '{"RecordType":"Delivery"}xyz' },
+    { name: 'a JSON string', body: '"Delivery"' },
+    { name: 'a JSON number', body: '42' },
+    { name: 'null', body: 'null' },
+    { name: 'an array of payloads', body: [delivery] },
+    { name: 'an object without RecordType', body: { MessageID: delivery.MessageID } },
+    { name: 'RecordType a number', body: { ...delivery, RecordType: 7 } },
+    { name: 'RecordType empty', body: { ...delivery, RecordType: '' } },
+    { name: 'a form body', body: 'RecordType=Delivery', contentType: 'application/x-www-form-urlencoded' },
+    { name: 'text/plain JSON', body: JSON.stringify(delivery), contentType: 'text/plain' },
+    { name: 'a body over the size limit', body: { ...delivery, Details: 'x'.repeat(300_000) } },
+    { name: 'arrays nested 5000 deep', body: `${'['.repeat(5000)}1${']'.repeat(5000)}` },
+  ];
+  const broken: Array<[string, Record<string, Json>, Record<string, Json>]> = [
+    ['Delivery', delivery, { MessageID: null, Recipient: 42, DeliveredAt: 'yesterday' }],
+    ['Bounce', bounce, { ID: '42', Type: '', Email: null, BouncedAt: 'not a date', Inactive: 'yes' }],
+    ['SpamComplaint', spam, { ID: -1, Email: ['a@example.com'], BouncedAt: 12 }],
+    ['SubscriptionChange', subscription, { SuppressSending: 'true', Recipient: '', ChangedAt: null }],
+  ];
+  for (const [type, valid, wrong] of broken) {
+    for (const [field, value] of Object.entries(wrong)) cases.push({ name: `${type}: ${field} = ${JSON.stringify(value)}`, body: { ...valid, [field]: value } });
+    const required = type === 'Delivery' ? ['MessageID', 'Recipient', 'DeliveredAt'] : type === 'SubscriptionChange' ? ['Recipient', 'SuppressSending', 'ChangedAt'] : ['ID', 'Type', 'Email', 'BouncedAt'];
+    for (const field of required) {
+      const { [field]: _dropped, ...rest } = valid;
+      cases.push({ name: `${type}: ${field} missing`, body: rest });
+    }
+    const textField = type === 'Delivery' || type === 'SubscriptionChange' ? 'Recipient' : 'Email';
+    cases.push({ name: `${type}: a NUL character in ${textField}`, body: { ...valid, [textField]: 'a\u0000b@example.com' } });
+    cases.push({ name: `${type}: ${textField} of 2000 characters`, body: { ...valid, [textField]: `${'a'.repeat(2000)}@example.com` } });
+  }
+  cases.push({ name: 'Bounce: ID beyond a safe integer', body: { ...bounce, ID: 1e300 } });
+  cases.push({ name: 'Bounce: ID a fraction', body: { ...bounce, ID: 1.5 } });
+  return cases;
+}

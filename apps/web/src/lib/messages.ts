@@ -36,6 +36,9 @@ const catalogue = {
     'This sign-in link has expired or was already used. Request a new code on the sign-in page.',
   missing_link: 'This page opens the sign-in link from your email, and the link was not complete. Click the button in the email again, or type the code from the email instead.',
   same_email: 'That’s already your email address. Enter the new one.',
+  email_undeliverable: 'We couldn’t deliver email to this address recently. Check it, or ask an administrator.',
+  reactivation_failed:
+    'The email provider didn’t reactivate this address, so no email goes to it yet. Addresses that reported our email as spam can’t be reactivated; otherwise try again in a few minutes.',
   // A crash is labelled `internal` on the wire; readError shows it as `unknown` whatever the label.
   internal: 'Something went wrong. Please try again.',
   network: 'We couldn’t reach the server. Check your connection and try again.',

@@ -36,7 +36,10 @@ type Locked = Extract<Awaited<ReturnType<typeof lockForChange>>, { ok: true }>;
 /** What a change does to a locked user; null when it would change nothing (no write, no audit row). */
 type Change<R extends DomainReason> = (trx: Transaction<DB>, locked: Locked, now: Date) => Promise<Failure<R> | { type: AuditEventType; data: Record<string, unknown> } | null>;
 
-/** Locks the admins and the user, applies `change` and records it: the frame of every admin change to one user. */
+/**
+ * Applies `change` to a user under the admin locks, with its audit row, and returns the user as
+ * the list shows them: the frame of every admin change to one user.
+ */
 export function changeUser<R extends DomainReason = 'last_admin'>(db: Database, deps: AuthDeps, action: AdminAction, change: Change<R>): Promise<ChangeUserResult<R>> {
   if (!isUuid(action.userId)) return Promise.resolve(fail('not_found'));
   return db.transaction().execute(async (trx): Promise<ChangeUserResult<R>> => {

@@ -7,7 +7,7 @@ import { addSeconds, type AuthDeps, type RequestMeta } from '../options';
 import { fail, type Failure } from '../reasons';
 import type { SlotOf } from '../sql/compiled-statement';
 import { parseToken, secretMatches } from '../tokens';
-import { type User, type UserFields, userFields, userRowToUser } from '../users/user';
+import { type User, userColumns, type UserFields, userFields, userRowToUser } from '../users/user';
 import { generateCode } from './code';
 import { generateLinkToken } from './link';
 import { writeCode } from './write-code';
@@ -34,15 +34,17 @@ export interface CodeRequested {
 
 export type RequestCodeResult =
   | CodeRequested
-  | Failure<'missing_email' | 'invalid_email' | 'not_registered' | 'rate_limited'>;
+  | Failure<'missing_email' | 'invalid_email' | 'not_registered' | 'rate_limited' | 'email_undeliverable'>;
 
 /**
  * Issues a sign-in code and queues the email that carries it. A browser that already has a live
  * attempt for the same email gets a new code on the same attempt, and its recent codes stay valid.
  * With registration not revealed, an unknown or deactivated email takes the same path and answer,
- * but no email is sent and nothing can verify.
+ * but no email is sent and nothing can verify. A suppressed address (the provider reported that
+ * email to it bounces, or its owner complained) is told `email_undeliverable` when registration is
+ * revealed; otherwise it is answered like any other and, like a decoy, sent nothing.
  *
- * The limits are asked in the statement that reads the user, and the attempt, code, email and audit
+ * The limits are asked in the statement that reads the user and the address's suppression, and the attempt, code, email and audit
  * row are written together; the statement counts are in docs/performance.md.
  */
 export async function requestCode(db: Database, deps: AuthDeps, input: RequestCodeInput): Promise<RequestCodeResult> {
@@ -52,18 +54,30 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   const { options } = deps;
   const now = deps.now();
 
-  // The user is read in the statement that asks the limits.
-  const { decision, rows } = await checkLimitsAndRead(db, codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)), now, userByEmail(db, email));
+  // The user and the address's suppression are read in the statement that asks the limits.
+  const { decision, rows } = await checkLimitsAndRead(
+    db,
+    codeRequestChecks(deps, input.meta.ip, email, sendsCodeTo(db, email, options)),
+    now,
+    userAndSuppressionByEmail(db, email),
+  );
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
-  const user = rows[0] ? userRowToUser(rows[0]) : null;
-  const kind = attemptKindFor(user, options.signup);
-  if (kind === 'decoy' && options.revealUnregistered) return fail('not_registered');
+  const read = rows[0];
+  // A user was found when the row has their id; their other columns are then set too.
+  const user = read?.id ? userRowToUser(read as UserFields) : null;
+  const suppressed = read?.suppressed === true;
+  const userKind = attemptKindFor(user, options.signup);
+  if (options.revealUnregistered && userKind === 'decoy') return fail('not_registered');
+  if (options.revealUnregistered && suppressed) return fail('email_undeliverable');
+  const kind = suppressed ? 'decoy' : userKind;
 
   const expiresAt = addSeconds(now, options.code.ttlSeconds);
   const code = generateCode(deps.randomBytes, options.code.length);
   // A decoy gets a link too, so every path does the same work.
   const linkToken = options.emailLink ? generateLinkToken(deps.randomBytes) : null;
-  const issue = { input, email, kind, userId: user?.id ?? null, code, linkToken, now, expiresAt };
+  // A suppressed address's attempt is a decoy: it names no user, so nothing can verify it.
+  const userId = suppressed ? null : (user?.id ?? null);
+  const issue = { input, email, kind, userId, subjectUserId: user?.id ?? null, suppressed, code, linkToken, now, expiresAt };
   const live = await findLiveAttempt(db, input.attemptToken, email, now);
   const renewed = live && (await writeCode(db, deps, { ...issue, attempt: live }));
   if (renewed) return renewed;
@@ -72,23 +86,47 @@ export async function requestCode(db: Database, deps: AuthDeps, input: RequestCo
   return started;
 }
 
-function userByEmail(db: Executor, email: string): LimitRead<UserFields, ByEmail> {
-  return { name: 'user-by-email', sql: (slot) => db.selectFrom('users').select(userFields).where('email', '=', slot('email')), values: { email }, columns: userFields };
+type UserAndSuppression = { suppressed: boolean } & { [K in keyof UserFields]: UserFields[K] | null };
+
+/** One row whatever is found: whether the address is suppressed, and its user's columns (null when none). */
+function userAndSuppressionByEmail(db: Executor, email: string): LimitRead<UserAndSuppression, ByEmail> {
+  return {
+    name: 'user-and-suppression-by-email',
+    sql: (slot) => sql`
+      select ${suppressedAddress(db, slot)} as suppressed, ${sql.join(userColumns.map((c) => sql.ref(c)))}
+      from (select 1) as asked left join users on users.email = ${slot('email')}`,
+    values: { email },
+    columns: ['suppressed', ...userFields],
+  };
 }
 
 type ByEmail = { email: string };
 
+function suppressedAddress(db: Executor, slot: SlotOf<ByEmail>) {
+  return sql<boolean>`exists (${db.selectFrom('email_deliverability').select(sql.lit(1).as('one')).where('email', '=', slot('email')).where('suppressed_at', 'is not', null)})`;
+}
+
 /**
- * In SQL, whether this request will be sent a code or told `not_registered` (`attemptKindFor` in
- * the database): only then are the email's allowances spent. With registration not revealed every
- * request looks alike, so every one spends them.
+ * In SQL, whether this request will be sent a code or told `not_registered` or
+ * `email_undeliverable` (`attemptKindFor` and the suppression in the database): only then are the
+ * email's allowances spent. With registration not revealed every request looks alike, so every one
+ * spends them.
  */
 function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean, ByEmail> | undefined {
   if (!options.revealUnregistered) return undefined;
   const users = (slot: SlotOf<ByEmail>) => db.selectFrom('users').select('id').where('email', '=', slot('email'));
+  const deliverable = (slot: SlotOf<ByEmail>) => sql<boolean>`not ${suppressedAddress(db, slot)}`;
   return options.signup === 'open'
-    ? { name: 'unless-deactivated', sql: (slot) => sql<boolean>`not exists (${users(slot).where('status', '=', sql.lit('deactivated'))})`, values: { email } }
-    : { name: 'if-registered', sql: (slot) => sql<boolean>`exists (${users(slot).where('status', '!=', sql.lit('deactivated'))})`, values: { email } };
+    ? {
+        name: 'unless-deactivated-or-suppressed',
+        sql: (slot) => sql<boolean>`not exists (${users(slot).where('status', '=', sql.lit('deactivated'))}) and ${deliverable(slot)}`,
+        values: { email },
+      }
+    : {
+        name: 'if-registered-and-deliverable',
+        sql: (slot) => sql<boolean>`exists (${users(slot).where('status', '!=', sql.lit('deactivated'))}) and ${deliverable(slot)}`,
+        values: { email },
+      };
 }
 
 function attemptKindFor(user: User | null, signup: AuthDeps['options']['signup']): AttemptKind {

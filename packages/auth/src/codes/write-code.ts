@@ -2,7 +2,7 @@ import type { AttemptKind, Executor } from '@app/db';
 import { sql } from 'kysely';
 import { AUDIT_COLUMNS, auditRow } from '../audit/audit';
 import { OUTBOX_COLUMNS, type QueuedEmail, queuedEmail } from '../delivery/outbox';
-import type { EmailContent } from '../emails/layout';
+import type { EmailContent } from '../emails/html';
 import { signInCodeEmail } from '../emails/sign-in-code-email';
 import type { AuthDeps } from '../options';
 import { compiledStatement, type Prefixed, rowValues, type SlotOf, slotRow } from '../sql/compiled-statement';
@@ -17,7 +17,12 @@ export interface Issue {
   input: RequestCodeInput;
   email: string;
   kind: AttemptKind;
+  /** The user the attempt signs in (null for a decoy or a sign-up). */
   userId: string | null;
+  /** Whom the audit row is about: the address's user even when the attempt is a decoy. */
+  subjectUserId: string | null;
+  /** The address is suppressed: no email is queued (the attempt is a decoy). */
+  suppressed: boolean;
   code: string;
   /** The one-click link's token sent with the code, or null when links are off. */
   linkToken: string | null;
@@ -133,10 +138,10 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
   });
   const audit = auditRow({
     type: 'code_requested',
-    subjectUserId: issue.userId,
+    subjectUserId: issue.subjectUserId,
     email: issue.email,
     meta: issue.input.meta,
-    data: { kind: issue.kind, resend: attempt.shape === 'renew', ...issue.auditData },
+    data: { kind: issue.kind, resend: attempt.shape === 'renew', ...(issue.suppressed ? { suppressed: true } : {}), ...issue.auditData },
     at: issue.now,
   });
   const rows = await writeCodeStatement(db, attempt.shape, {

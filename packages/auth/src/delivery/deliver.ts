@@ -80,8 +80,14 @@ function logOutcome(deps: AuthDeps, { row, result, kind, nextAttemptAt }: Outcom
 
 const claimedColumns = ['id', 'kind', 'recipient', 'subject', 'text_body', 'html_body', 'user_id', 'attempts', 'not_after'] as const;
 
-/** Gives up on pending emails whose deadline passed (scrubbing their bodies) and claims due ones, in one statement. */
-async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions): Promise<{ claimed: ClaimedEmail[]; expired: number }> {
+/** A claimed email, and whether its address was suppressed meanwhile (it is then not sent). */
+type Claimed = ClaimedEmail & { suppressed: boolean };
+
+/**
+ * Gives up on pending emails whose deadline passed (scrubbing their bodies) and claims due ones, in
+ * one statement, which also says of each claimed email whether its address is suppressed now.
+ */
+async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions): Promise<{ claimed: Claimed[]; expired: number }> {
   const unlocked = sql<boolean>`(locked_until is null or locked_until <= ${now})`;
   const expired = db
     .updateTable('email_outbox')
@@ -106,30 +112,40 @@ async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions)
         .forUpdate()
         .skipLocked(),
     )
-    .returning(claimedColumns);
+    .returning([
+      ...claimedColumns,
+      sql<boolean>`exists (select 1 from email_deliverability d where d.email = email_outbox.recipient and d.suppressed_at is not null)`.as('suppressed'),
+    ]);
   // One row even when nothing is claimed, to carry the count of expired emails.
-  const { rows } = await sql<Partial<ClaimedEmail> & { expired: number }>`
+  const { rows } = await sql<Partial<Claimed> & { expired: number }>`
     with expired as (${expired}), claimed as (${claimed})
-    select ${sql.join(claimedColumns.map((c) => sql.ref(`claimed.${c}`)))}, counted.expired
+    select ${sql.join([...claimedColumns, 'suppressed'].map((c) => sql.ref(`claimed.${c}`)))}, counted.expired
     from (select count(expired.id)::int as expired from expired) as counted left join claimed on true`.execute(db);
-  const claimedRows = rows.filter((r): r is ClaimedEmail & { expired: number } => r.id != null);
+  const claimedRows = rows.filter((r): r is Claimed & { expired: number } => r.id != null);
   // Oldest first, as queued (an update returns its rows in no particular order).
   claimedRows.sort((a, b) => (BigInt(a.id) < BigInt(b.id) ? -1 : 1));
   return { claimed: claimedRows, expired: rows[0]?.expired ?? 0 };
 }
 
-/** Sends the claimed emails, in one request when the mailer can batch. Never throws. */
-async function sendAll(mailer: Mailer, rows: ClaimedEmail[]): Promise<SendResult[]> {
-  const emails = rows.map(toOutgoing);
-  const sendable = emails.filter((e): e is OutgoingEmail => e !== null);
+/**
+ * Sends the claimed emails, in one request when the mailer can batch. An email to an address
+ * suppressed since it was queued is not sent (a suppressed address gets no more email). Never throws.
+ */
+async function sendAll(mailer: Mailer, rows: Claimed[]): Promise<SendResult[]> {
+  const emails = rows.map((row) => (row.suppressed ? SUPPRESSED : toOutgoing(row)));
+  const sendable = emails.filter((e): e is OutgoingEmail => e !== null && e !== SUPPRESSED);
   const { sendBatch } = mailer;
   const sent =
     sendBatch && sendable.length > 1
       ? await guarded(sendable.length, () => sendBatch.call(mailer, sendable))
       : await Promise.all(sendable.map(async (e) => (await guarded(1, async () => [await mailer.send(e)]))[0]!));
   let next = 0;
-  return emails.map((e) => (e === null ? { status: 'permanent', error: 'body missing' } : sent[next++]!));
+  return emails.map((e) =>
+    e === SUPPRESSED ? { status: 'permanent', error: 'recipient suppressed' } : e === null ? { status: 'permanent', error: 'body missing' } : sent[next++]!,
+  );
 }
+
+const SUPPRESSED = Symbol('suppressed');
 
 function toOutgoing(row: ClaimedEmail): OutgoingEmail | null {
   if (row.text_body === null || row.html_body === null) return null;

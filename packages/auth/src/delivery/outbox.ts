@@ -3,7 +3,7 @@ import type { EmailOutboxTable, Executor } from '@app/db';
 import type { EmailContent } from '../emails/html';
 
 export interface QueuedEmail {
-  kind: 'sign_in_code' | 'invitation' | 'email_change_code' | 'email_in_use' | 'email_changed' | 'email_changed_by_admin' | 'email_set_by_admin';
+  kind: 'sign_in_code' | 'invitation' | 'email_change_code' | 'email_in_use' | 'email_changed' | 'email_changed_by_admin' | 'email_set_by_admin' | 'new_sign_in';
   recipient: string;
   userId: string | null;
   content: EmailContent;

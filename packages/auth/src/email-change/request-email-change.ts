@@ -56,6 +56,9 @@ export async function requestEmailChange(db: Database, deps: AuthDeps, input: Re
     email,
     kind: 'email_change',
     userId: input.user.id,
+    subjectUserId: input.user.id,
+    // An undeliverable new address is not refused here (that would tell whether an address bounces); its email fails at send.
+    suppressed: false,
     // A taken address's attempt stores a code too (that nobody is sent), so both do the same work.
     code,
     // No one-click link: the change is confirmed by typing the code on the account page.

@@ -8,7 +8,7 @@ import { emailChangedEmail } from './email-changed-email';
 import { emailInUseEmail } from './email-in-use-email';
 import { emailSetByAdminEmail } from './email-set-by-admin-email';
 import { invitationEmail } from './invitation-email';
-import { framedEmail } from './layout';
+import { newSignInEmail } from './new-sign-in-email';
 import { codeGroups, renderEmail } from './render-email';
 import { signInCodeEmail } from './sign-in-code-email';
 
@@ -26,6 +26,11 @@ const everyEmail: Array<{ name: string; email: EmailContent; code?: string; link
     email: emailChangedEmail({ appName: 'Acme', newEmail: 'new@example.com', at: new Date('2026-12-03T10:42:00Z'), timeZone: 'Europe/Berlin', device: 'Chrome 120 on macOS', ip: '198.51.100.4' }),
   },
   { name: 'email changed by an admin', email: emailChangedByAdminEmail({ appName: 'Acme', newEmail: 'new@example.com', at: new Date('2026-12-03T10:42:00Z'), timeZone: null }) },
+  {
+    name: 'new sign-in',
+    email: newSignInEmail({ appName: 'Acme', appUrl: 'https://app.example.com', device: 'Firefox 128 on Linux', network: '2001:db8:1:2::/64', at: new Date('2026-12-03T10:42:00Z'), timezone: 'Asia/Tokyo' }),
+    link: 'https://app.example.com/account',
+  },
   { name: 'email set by an admin', email: emailSetByAdminEmail({ appName: 'Acme', appUrl: 'https://app.example.com', oldEmail: 'old@example.com' }), link: 'https://app.example.com/sign-in' },
 ];
 
@@ -113,13 +118,6 @@ describe('the email frame', () => {
     expect(render('javascript:alert(1)')).toThrow(/absolute http/);
     expect(render('/sign-in')).toThrow(/absolute http/);
     expect(render('https://ok.example/')).not.toThrow();
-  });
-
-  it('draws emails written against the first frame in the new one', () => {
-    const email = framedEmail({ appName: 'Acme', subject: 'Old style', text: ['Line one.'], html: '<p>Line one.</p>', ignore: 'Ignore me.' });
-    expect(email.text).toBe('Acme\n\nOld style\n\nLine one.\n\nIgnore me.\n');
-    expect(visibleText(email.html)).toContain('Line one.');
-    expect(visibleText(email.html)).toContain('Ignore me.');
   });
 
   it.each([

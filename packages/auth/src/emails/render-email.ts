@@ -46,8 +46,8 @@ export function renderEmail(input: EmailFrameInput): EmailContent {
   return renderFrame(input, { html: input.blocks.map(blockHtml).join(''), text: input.blocks.map(blockText).join('\n\n') });
 }
 
-/** The frame around a body already rendered (for `framedEmail`, the first frame's signature). */
-export function renderFrame(input: Omit<EmailFrameInput, 'blocks'>, body: { html: string; text: string }): EmailContent {
+/** The frame around a body already rendered. */
+function renderFrame(input: Omit<EmailFrameInput, 'blocks'>, body: { html: string; text: string }): EmailContent {
   const html = fill(frame, {
     subject: escapeHtml(input.subject),
     // Filler after the preheader keeps inboxes from running the body's first words into the preview.

@@ -9,6 +9,8 @@ const CLEANUP_LOCK = 7_412_002;
 /** Audit rows deleted per transaction, and transactions per run (the next run goes on where it stopped). */
 const AUDIT_BATCH = 5_000;
 const MAX_AUDIT_BATCHES = 200;
+/** Provider event keys are kept this long against replays. */
+const EMAIL_EVENT_DAYS = 30;
 
 /*
  * What counts as "past", and why:
@@ -23,6 +25,11 @@ const MAX_AUDIT_BATCHES = 200;
  *                 admin is kept while no active admin exists, so the product keeps a way in.
  *   audit events  created more than AUDIT_RETENTION_DAYS ago: they hold IP addresses and user
  *                 agents (personal data), kept only as long as the operator says.
+ *   email events  received more than 30 days ago: their keys only stop a provider's retries of the
+ *                 same event (Postmark retries for hours, not weeks).
+ *   deliverability an address's provider reports, not suppressed and last updated more than
+ *                 AUDIT_RETENTION_DAYS ago; a suppression stays until it is lifted (the provider
+ *                 keeps its own, too).
  * A row is counted once, under the first kind that removed it (an invitation's attempts go with it).
  */
 export interface CleanupCounts {
@@ -33,6 +40,8 @@ export interface CleanupCounts {
   rateLimits: number;
   invitedUsers: number;
   auditEvents: number;
+  emailEvents: number;
+  deliverability: number;
 }
 
 export type CleanupResult = { ran: true; removed: CleanupCounts } | { ran: false };
@@ -72,6 +81,12 @@ export async function cleanUp(db: Database, input: CleanupInput): Promise<Cleanu
       .where('created_at', '<', addSeconds(now, -7 * DAY))
       .executeTakeFirst();
     const rateLimits = await trx.deleteFrom('rate_limits').where('tat', '<', now).executeTakeFirst();
+    const emailEvents = await trx.deleteFrom('email_events').where('received_at', '<', addSeconds(now, -EMAIL_EVENT_DAYS * DAY)).executeTakeFirst();
+    const deliverability = await trx
+      .deleteFrom('email_deliverability')
+      .where('suppressed_at', 'is', null)
+      .where('updated_at', '<', addSeconds(now, -input.auditRetentionDays * DAY))
+      .executeTakeFirst();
     return {
       codes: Number(codes.numDeletedRows),
       attempts: Number(attempts.numDeletedRows),
@@ -79,6 +94,8 @@ export async function cleanUp(db: Database, input: CleanupInput): Promise<Cleanu
       outbox: Number(outbox.numDeletedRows),
       rateLimits: Number(rateLimits.numDeletedRows),
       invitedUsers,
+      emailEvents: Number(emailEvents.numDeletedRows),
+      deliverability: Number(deliverability.numDeletedRows),
     };
   });
   if (!expired) return { ran: false };

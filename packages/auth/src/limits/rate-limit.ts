@@ -105,7 +105,8 @@ const limitsStatement = compiledStatementOf<Record<string, unknown>, LimitsShape
               returning 1)`
           : sql`${name} as (select 1 where not exists (select 1 from rate_limits where key = ${key} and not ${fits(sql`tat`)}))`,
       );
-      const admitted = onlyIf ? sql`(exists (select 1 from ${name}) or not ${onlyIf})` : sql`exists (select 1 from ${name})`;
+      // Parenthesised: a condition of several terms (`a and b`) is negated whole.
+      const admitted = onlyIf ? sql`(exists (select 1 from ${name}) or not (${onlyIf}))` : sql`exists (select 1 from ${name})`;
       admittedSoFar.push(admitted);
       // tat as it was before this statement: for the refused check, the value that refused it.
       columns.push(sql`${admitted} as ${sql.id(`admitted_${i}`)}`, sql`(select tat from rate_limits where key = ${key}) as ${sql.id(`tat_${i}`)}`);

@@ -20,6 +20,11 @@ export const auditTypeLabels = {
   user_removed: 'User removed',
   email_changed: 'Email changed',
   email_change_failed: 'Email change failed',
+  email_delivered: 'Email delivered',
+  email_bounced: 'Email bounced',
+  email_complained: 'Spam complaint',
+  email_subscription_changed: 'Email subscription changed',
+  email_suppression_lifted: 'Email suppression lifted',
 } as const satisfies Record<AuditEventType, string>;
 
 function isAuditType(value: unknown): value is AuditEventType {

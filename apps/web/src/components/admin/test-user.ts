@@ -11,6 +11,7 @@ export function testUser(id: string, overrides: Partial<AdminUser> = {}): AdminU
     lastSignInAt: null,
     timezone: null,
     activeSessions: 2,
+    delivery: { lastDeliveredAt: null, lastBouncedAt: null, bounceType: null, complainedAt: null, suppressedAt: null, suppressionReason: null },
     ...overrides,
   };
 }

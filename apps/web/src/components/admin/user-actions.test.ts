@@ -19,6 +19,7 @@ function setup(initial: AdminUser[] = [testUser('ada'), testUser('bob')]) {
     remove: vi.fn<UserActionsApi['remove']>(async () => ({ ok: true })),
     revokeSessions: vi.fn<UserActionsApi['revokeSessions']>(async () => ({ revoked: 2 })),
     changeEmail: vi.fn<UserActionsApi['changeEmail']>(async ({ userId, email }) => ({ user: testUser(userId, { email, activeSessions: 0 }) })),
+    clearSuppression: vi.fn<UserActionsApi['clearSuppression']>(async ({ userId }) => ({ user: testUser(userId) })),
   };
   const onRefused = vi.fn(async (_err: unknown) => false);
   const actions = useUserActions(api, list, onRefused);
@@ -66,6 +67,22 @@ describe('row actions', () => {
     await actions.reactivate(testUser('bob', { status: 'deactivated' }));
     expect(items().find((u) => u.id === 'bob')?.status).toBe('active');
     expect(actions.notice.value).toContain('Reactivated bob@example.com');
+  });
+
+  it('lifts a suppression and shows the server’s copy of the user', async () => {
+    const suppressed = { ...testUser('bob').delivery, suppressedAt: '2026-12-03T10:00:00.000Z', suppressionReason: 'HardBounce' };
+    const { api, actions, items } = setup([testUser('ada'), testUser('bob', { delivery: suppressed })]);
+    expect(await actions.clearSuppression(testUser('bob', { delivery: suppressed }))).toBe(true);
+    expect(api.clearSuppression).toHaveBeenCalledWith({ userId: 'bob' });
+    expect(items().find((u) => u.id === 'bob')?.delivery.suppressedAt).toBeNull();
+    expect(actions.notice.value).toBe('Email to bob@example.com is on again, and the email provider was asked to deliver to it.');
+  });
+
+  it('explains why a suppression stays when the email provider refuses to lift it', async () => {
+    const { api, actions } = setup();
+    api.clearSuppression.mockRejectedValueOnce(reasonError('reactivation_failed', 'BAD_GATEWAY'));
+    expect(await actions.clearSuppression(testUser('bob'))).toBe(false);
+    expect(actions.error.value).toMatch(/^The email provider didn’t reactivate this address/);
   });
 
   it('removes a user from the list', async () => {

@@ -16,6 +16,7 @@ export type UserActionsApi = {
   remove(input: UserRef): Promise<unknown>;
   revokeSessions(input: UserRef): Promise<{ revoked: number }>;
   changeEmail(input: UserRef & { email: string }): Promise<{ user: AdminUser }>;
+  clearSuppression(input: UserRef): Promise<{ user: AdminUser }>;
 };
 
 type ListChanges = { update(change: (items: readonly AdminUser[]) => readonly AdminUser[]): void };
@@ -105,6 +106,12 @@ export function useUserActions(
         replaced(updated);
         if (updated.email === user.email) return `${user.email} already has this address.`;
         return `Changed ${user.email} to ${updated.email}. They were signed out everywhere, and both addresses were emailed.`;
+      }),
+
+    clearSuppression: (user: AdminUser) =>
+      run(user, () => api.clearSuppression({ userId: user.id }), ({ user: updated }) => {
+        replaced(updated);
+        return `Email to ${updated.email} is on again, and the email provider was asked to deliver to it.`;
       }),
 
     /** Resolves to true when the user was invited, so the form can clear itself. */
