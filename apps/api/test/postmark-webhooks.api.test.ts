@@ -277,9 +277,13 @@ describe('signing in as a suppressed address', () => {
     const email = `queued${++n}@example.com`;
     await addUser(app.db, email, 'user', new Date());
     app.postmark.setMode('hang');
+    const seenBefore = app.postmark.requestCount;
     try {
       await app.browser().trpc.auth.requestCode.mutate({ email });
-      // Suppressed while the email waits in the outbox (its first send hangs, then is retried).
+      // Suppressed while the email waits in the outbox: its first send is held at the provider
+      // (waited for, or the send could arrive after the release and meet Postmark's own refusal),
+      // answered 503, then retried.
+      await expect.poll(() => app.postmark.requestCount, { timeout: 10_000 }).toBeGreaterThan(seenBefore);
       await app.postmark.webhooks.subscriptionChange({ To: email }, true);
     } finally {
       app.postmark.setMode({ status: 503 });
