@@ -108,9 +108,11 @@ describe.skipIf(missing)(`behind PgBouncer in transaction mode${missing ? ` (${m
       expect([(await requestCode()).status, (await requestCode()).status]).toEqual([200, 200]);
       // Only requests use the connection from here on: the email worker polls on it too.
       await instance.server.worker.stop();
-      await admin(serverUrl!, (c) =>
-        c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [new URL(database.url!).pathname.slice(1)]),
-      );
+      const name = new URL(database.url!).pathname.slice(1);
+      await admin(serverUrl!, (c) => c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [name]));
+      // Until the pooler has seen its server connection close, the next query would go down the
+      // dying one and fail as the database being away (503), not as the missing statement.
+      await expect.poll(() => single.serverConnections(name), { timeout: 10_000 }).toBe(0);
       const lost = await requestCode();
       expect([lost.status, lost.body?.error?.data?.reason]).toEqual([500, 'internal']);
       const logged = instance.logs.find((l) => l.message === 'procedure failed');

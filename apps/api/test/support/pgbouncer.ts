@@ -4,6 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { freePort } from './free-port';
 
 /** Debian's package puts it here; `.ci/run` installs it where missing. */
@@ -16,6 +17,8 @@ export interface PgBouncer {
   pid: number;
   /** `url` (a database on the server behind it) as reached through the pooler. */
   through(url: string): string;
+  /** The pooler's server connections to `database` (its admin console's SHOW SERVERS). */
+  serverConnections(database: string): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -55,6 +58,7 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
       // A test database is dropped WITH (FORCE) at the end; the pooler then just reconnects.
       'server_login_retry = 1',
       'ignore_startup_parameters = extra_float_digits',
+      `admin_users = ${user}`,
       '',
     ].join('\n'),
   );
@@ -92,6 +96,17 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
       u.hostname = '127.0.0.1';
       u.port = String(port);
       return u.toString();
+    },
+    async serverConnections(database: string) {
+      const console = new pg.Client({ host: '127.0.0.1', port, user, database: 'pgbouncer' });
+      await console.connect();
+      try {
+        // The admin console speaks the simple query protocol only: a query without parameters.
+        const { rows } = await console.query<{ database: string }>('SHOW SERVERS');
+        return rows.filter((row) => row.database === database).length;
+      } finally {
+        await console.end();
+      }
     },
     stop,
   };
