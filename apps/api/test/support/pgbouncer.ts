@@ -4,7 +4,7 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { admin } from '@app/db/testing';
 import { freePort } from './free-port';
 
 /** Debian's package puts it here; `.ci/run` installs it where missing. */
@@ -98,15 +98,9 @@ export async function startPgBouncer(serverUrl: string, options: { poolSize?: nu
       return u.toString();
     },
     async serverConnections(database: string) {
-      const console = new pg.Client({ host: '127.0.0.1', port, user, database: 'pgbouncer' });
-      await console.connect();
-      try {
-        // The admin console speaks the simple query protocol only: a query without parameters.
-        const { rows } = await console.query<{ database: string }>('SHOW SERVERS');
-        return rows.filter((row) => row.database === database).length;
-      } finally {
-        await console.end();
-      }
+      // The admin console speaks the simple query protocol only: a query without parameters.
+      const { rows } = await admin(`postgres://${user}@127.0.0.1:${port}/pgbouncer`, (c) => c.query<{ database: string }>('SHOW SERVERS'));
+      return rows.filter((row) => row.database === database).length;
     },
     stop,
   };
