@@ -32,20 +32,36 @@ const text = (max: number) =>
 const required = (max: number) => text(max).refine((value) => value.trim() !== '', 'must not be empty');
 const address = required(320);
 const messageId = required(200);
+// Years Postgres's timestamptz and JavaScript's Date both hold; a date beyond them would be a
+// 500 from Postgres ("timestamp out of range") instead of a 400 here.
+const EARLIEST = Date.UTC(1970, 0, 1);
+const LATEST = Date.UTC(10000, 0, 1);
 const timestamp = text(64).transform((value, ctx) => {
   const at = new Date(value);
   if (value === '' || Number.isNaN(at.getTime())) {
     ctx.addIssue({ code: 'custom', message: 'must be a date and time' });
     return z.NEVER;
   }
+  if (at.getTime() < EARLIEST || at.getTime() >= LATEST) {
+    ctx.addIssue({ code: 'custom', message: 'must be a date between 1970 and 9999' });
+    return z.NEVER;
+  }
   return at;
 });
+
+// Postmark's bounce IDs are 64-bit (its own sample has 4323372036854775807): read as a JSON
+// number, one above 2^53 loses its last digits, so the event's key carries more than the ID.
+const bounceId = z
+  .number()
+  .min(0)
+  .max(2 ** 63)
+  .refine(Number.isInteger, 'must be a whole number');
 
 const delivery = z.object({ RecordType: z.literal('Delivery'), MessageID: messageId, Recipient: address, DeliveredAt: timestamp });
 
 // SpamComplaint has the Bounce's shape (Postmark files complaints as bounces of type SpamComplaint).
 const bounceShape = {
-  ID: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+  ID: bounceId,
   Type: required(64),
   Email: address,
   BouncedAt: timestamp,
@@ -93,6 +109,14 @@ export function parsePostmarkPayload(body: unknown): ParsedPayload {
 
 type Payload = { [K in HandledRecordType]: z.infer<(typeof SCHEMAS)[K]> }[HandledRecordType];
 
+/**
+ * A bounce's or complaint's identity: its ID, and, since an ID past 2^53 reads rounded, the
+ * message, address and time it is about. A replay repeats all of them.
+ */
+function bounceKey(type: 'Bounce' | 'SpamComplaint', payload: { ID: number; MessageID?: string | null | undefined; Email: string; BouncedAt: Date }): string {
+  return `${type}:${BigInt(payload.ID)}:${payload.MessageID ?? ''}:${payload.Email.toLowerCase()}:${payload.BouncedAt.toISOString()}`;
+}
+
 function toEvent(payload: Payload): EmailEvent {
   switch (payload.RecordType) {
     case 'Delivery': {
@@ -102,7 +126,7 @@ function toEvent(payload: Payload): EmailEvent {
     case 'Bounce':
       return {
         kind: 'bounced',
-        key: `Bounce:${payload.ID}`,
+        key: bounceKey('Bounce', payload),
         recordType: 'Bounce',
         messageId: orNull(payload.MessageID),
         recipient: payload.Email.toLowerCase(),
@@ -115,7 +139,7 @@ function toEvent(payload: Payload): EmailEvent {
     case 'SpamComplaint':
       return {
         kind: 'complained',
-        key: `SpamComplaint:${payload.ID}`,
+        key: bounceKey('SpamComplaint', payload),
         recordType: 'SpamComplaint',
         messageId: orNull(payload.MessageID),
         recipient: payload.Email.toLowerCase(),

@@ -264,7 +264,9 @@ export function malformedWebhookPayloads(): WebhookCase[] {
     cases.push({ name: `${type}: a NUL character in ${textField}`, body: { ...valid, [textField]: 'a\u0000b@example.com' } });
     cases.push({ name: `${type}: ${textField} of 2000 characters`, body: { ...valid, [textField]: `${'a'.repeat(2000)}@example.com` } });
   }
-  cases.push({ name: 'Bounce: ID beyond a safe integer', body: { ...bounce, ID: 1e300 } });
+  cases.push({ name: 'Bounce: ID beyond a 64-bit integer', body: { ...bounce, ID: 1e300 } });
+  cases.push({ name: 'Bounce: a date before 1970', body: { ...bounce, BouncedAt: '-010000-01-01T00:00:00Z' } });
+  cases.push({ name: 'Delivery: a date past 9999', body: { ...delivery, DeliveredAt: '+010000-01-01T00:00:00Z' } });
   cases.push({ name: 'Bounce: ID a fraction', body: { ...bounce, ID: 1.5 } });
   return cases;
 }
