@@ -126,6 +126,18 @@ describe('POST /webhooks/postmark: events', () => {
     expect(await auditRows(email, 'email_bounced')).toHaveLength(2);
   });
 
+  it('takes 64-bit bounce IDs as Postmark sends them (its sample is 4323372036854775807), keeping apart two that read alike', async () => {
+    const [a, b] = [await userWithEmail(), await userWithEmail()];
+    // Past 2^53 both IDs read as the same JSON number: sent as text, as Postmark writes them.
+    const withId = (payload: object, id: string) => JSON.stringify(payload).replace(/"ID":\d+/, `"ID":${id}`);
+    const first = withId(bouncePayload(a.message, 'HardBounce'), '4323372036854775807');
+    const second = withId(bouncePayload(b.message, 'HardBounce'), '4323372036854775806');
+    expect((await app.postmark.webhooks.send(first)).body.outcome).toBe('recorded');
+    expect((await app.postmark.webhooks.send(second)).body.outcome).toBe('recorded');
+    expect((await app.postmark.webhooks.send(first)).body.outcome).toBe('replayed');
+    for (const { email } of [a, b]) expect(await deliverability(email)).toMatchObject({ suppression_reason: 'HardBounce' });
+  });
+
   it('suppresses the address on a hard bounce: the outbox row says bounced, and no more code is sent to it', async () => {
     const { email, id, message } = await userWithEmail();
     await app.postmark.webhooks.delivery(message);
@@ -271,6 +283,9 @@ describe('signing in as a suppressed address', () => {
     await app.postmark.webhooks.bounce(app.postmark.messages.findLast((m) => m.To === email)!, 'HardBounce');
     const reply = await requestCodeReply(email);
     expect(reply.body.error.data).toMatchObject({ reason: 'email_undeliverable', httpStatus: 403 });
+    // It tells whoever asked that the address is registered, so it is counted like not_registered.
+    const counted = await app.db.selectFrom('audit_events').select('data').where('type', '=', 'requests_refused').execute();
+    expect(counted.map((r) => r.data)).toContainEqual(expect.objectContaining({ reason: 'email_undeliverable', procedure: 'auth.requestCode' }));
   });
 
   it('an email queued before the suppression is not sent', async () => {
