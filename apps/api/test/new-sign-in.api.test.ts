@@ -62,8 +62,9 @@ describe('new-sign-in notices', () => {
     const email = await newUser();
     await signInFrom(app, email, mac);
     await signInFrom(app, email, mac);
-    // Another address in the same IPv4 network is another network; the same one is the same.
+    // The same browser after it updated itself (a new major version every four weeks) is the same device.
     await signInFrom(app, email, { ...mac, userAgent: CHROME_ON_MAC.replace('Chrome/120.0.0.0', 'Chrome/120.0.6099.71') });
+    await signInFrom(app, email, { ...mac, userAgent: CHROME_ON_MAC.replace('Chrome/120.0.0.0', 'Chrome/121.0.6167.85') });
     expect(await notices(app, email)).toEqual([]);
   });
 
@@ -110,6 +111,9 @@ describe('new-sign-in notices', () => {
     await app.postmark.webhooks.subscriptionChange({ To: email }, true);
     expect((await signedIn.mutate('auth.verifyCode', { email, code, timezone: 'UTC' }, headers)).status).toBe(200);
     await waitUntil(async () => (await uncheckedSignIns(app, email)) === 0, 10_000, 'the sign-in to be looked at');
+    // Not queued at all (the delivery pass would drop it anyway, so only the outbox can tell).
+    const queued = await app.db.selectFrom('email_outbox').select('id').where('recipient', '=', email).where('kind', '=', 'new_sign_in').execute();
+    expect(queued).toEqual([]);
     expect(await notices(app, email)).toEqual([]);
   });
 

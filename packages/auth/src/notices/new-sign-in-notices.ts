@@ -4,7 +4,7 @@ import { OUTBOX_COLUMNS, queuedEmail } from '../delivery/outbox';
 import { newSignInEmail } from '../emails/new-sign-in-email';
 import { limitNetwork } from '../limits/client-ip';
 import { addSeconds, type AuthDeps } from '../options';
-import { describeDevice } from '../sessions/device';
+import { describeDevice, deviceFamily } from '../sessions/device';
 
 const DAY = 86_400;
 /** A sign-in checked later than this (the workers were down, or notices were off) is not announced. */
@@ -51,14 +51,17 @@ interface Candidate {
 
 export type NoticeDecision = 'notify' | 'first_sign_in' | 'known_device' | 'late' | 'no_user' | 'suppressed';
 
-/** Whether one sign-in earns a notice: a device (label) and network pair not seen in the window. */
+/**
+ * Whether one sign-in earns a notice: a device (browser and system, whatever their versions) and
+ * network pair not seen in the window.
+ */
 export function decideNotice(candidate: Candidate, now: Date): NoticeDecision {
   if (candidate.user_id === null || candidate.email === null || candidate.status !== 'active') return 'no_user';
   if (candidate.first_sign_in) return 'first_sign_in';
   if (candidate.created_at < addSeconds(now, -LATE_SECONDS)) return 'late';
-  const device = describeDevice(candidate.user_agent);
+  const device = deviceFamily(candidate.user_agent);
   const network = limitNetwork(candidate.ip);
-  if (candidate.seen.some(([ip, userAgent]) => describeDevice(userAgent) === device && limitNetwork(ip) === network)) return 'known_device';
+  if (candidate.seen.some(([ip, userAgent]) => deviceFamily(userAgent) === device && limitNetwork(ip) === network)) return 'known_device';
   return candidate.suppressed ? 'suppressed' : 'notify';
 }
 
@@ -75,11 +78,15 @@ function readCandidates(db: Executor, deps: AuthDeps, limit: number) {
       exists (select 1 from email_deliverability d where d.email = u.email and d.suppressed_at is not null) as suppressed,
       coalesce((
         select jsonb_agg(jsonb_build_array(h.ip, h.user_agent)) from (
-          select s.ip, s.user_agent from sessions s
-          where s.user_id = a.subject_user_id and s.created_at < a.created_at and s.last_seen_at >= a.created_at - ${window}
-          union
-          select e.ip, e.user_agent from audit_events e
-          where e.subject_user_id = a.subject_user_id and e.type = 'sign_in_succeeded' and e.id < a.id and e.created_at >= a.created_at - ${window}
+          select used.ip, used.user_agent from (
+            select s.ip, s.user_agent, s.last_seen_at as at from sessions s
+            where s.user_id = a.subject_user_id and s.created_at < a.created_at and s.last_seen_at >= a.created_at - ${window}
+            union all
+            select e.ip, e.user_agent, e.created_at as at from audit_events e
+            where e.subject_user_id = a.subject_user_id and e.type = 'sign_in_succeeded' and e.id < a.id and e.created_at >= a.created_at - ${window}
+          ) as used
+          group by used.ip, used.user_agent
+          order by max(used.at) desc
           limit ${MAX_HISTORY}) as h), '[]'::jsonb) as seen
     from audit_events a left join users u on u.id = a.subject_user_id
     where a.type = 'sign_in_succeeded' and a.new_sign_in_checked_at is null

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeDevice } from './device';
+import { describeDevice, deviceFamily } from './device';
 
 describe('describeDevice', () => {
   const cases: Array<[string, string]> = [
@@ -24,5 +24,16 @@ describe('describeDevice', () => {
     expect(describeDevice(null)).toBe('Unknown device');
     expect(describeDevice('')).toBe('Unknown device');
     expect(describeDevice('node')).toBe('Unknown device');
+  });
+});
+
+describe('deviceFamily', () => {
+  it('is the label without the browser version, so a browser that updated itself is the same device', () => {
+    const chrome = (version: string) => `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${version} Safari/537.36`;
+    expect(deviceFamily(chrome('120.0.0.0'))).toBe('Chrome on macOS');
+    expect(deviceFamily(chrome('121.0.6167.85'))).toBe(deviceFamily(chrome('120.0.0.0')));
+    expect(deviceFamily('Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0')).toBe('Firefox on Windows');
+    expect(deviceFamily('Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Mobile Safari/537.36')).toBe('Mobile Chrome on Android (Pixel 8)');
+    expect(deviceFamily(null)).toBe('Unknown device');
   });
 });
