@@ -111,6 +111,9 @@ describe('requesting an email change', () => {
     const [notice, ...more] = await outbox('bob@example.com');
     expect(more).toEqual([]);
     expect(notice).toMatchObject({ kind: 'email_in_use', subject: 'Someone tried to use your email address on Acme' });
+    // Not filed under Ada: what Postmark later reports about Bob's address is not hers.
+    const filed = await suite.db.selectFrom('email_outbox').select('user_id').where('recipient', '=', 'bob@example.com').executeTakeFirstOrThrow();
+    expect(filed.user_id).toBeNull();
     expect(notice!.text_body).not.toMatch(/\d{6}/);
     expect(notice!.text_body).not.toContain('ada@example.com');
     // An attempt (with a code nobody is sent) exists all the same, so both paths do the same work.

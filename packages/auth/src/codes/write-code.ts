@@ -32,8 +32,11 @@ export interface Issue {
   attempt: { id: string; token: string } | null;
   /** An email change's session (the only one its code works in); sign-ins have none. */
   sessionId?: string | null;
-  /** The email to queue instead of the sign-in code email (an email change's). */
-  message?: { kind: QueuedEmail['kind']; content: EmailContent };
+  /**
+   * The email to queue instead of the sign-in code email (an email change's). `userId`: whose
+   * address it goes to, when that is not the issue's user (an address another account holds).
+   */
+  message?: { kind: QueuedEmail['kind']; content: EmailContent; userId?: string | null };
   /** Facts for the audit row besides the attempt's kind and whether it was a resend. */
   auditData?: Record<string, unknown>;
 }
@@ -131,7 +134,7 @@ export async function writeCode(db: Executor, deps: AuthDeps, issue: Issue): Pro
   const email = queuedEmail({
     kind: message.kind,
     recipient: issue.email,
-    userId: issue.userId,
+    userId: message.userId === undefined ? issue.userId : message.userId,
     content: message.content,
     notAfter: issue.expiresAt,
     now: issue.now,

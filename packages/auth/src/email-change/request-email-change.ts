@@ -49,7 +49,8 @@ export async function requestEmailChange(db: Database, deps: AuthDeps, input: Re
 
   const code = generateCode(deps.randomBytes, options.code.length);
   const message: NonNullable<Issue['message']> = target.taken
-    ? { kind: 'email_in_use', content: emailInUseEmail({ appName: options.appName, appUrl: options.appUrl }) }
+    ? // Filed under nobody: its bounces and complaints are the other account's address's, not this user's.
+      { kind: 'email_in_use', content: emailInUseEmail({ appName: options.appName, appUrl: options.appUrl }), userId: null }
     : { kind: 'email_change_code', content: emailChangeCodeEmail({ appName: options.appName, code, ttlSeconds: options.code.ttlSeconds }) };
   const issue = {
     input: { email, attemptToken: undefined, meta: input.meta },
