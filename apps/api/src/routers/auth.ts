@@ -1,4 +1,4 @@
-import { type Failure, recordRefusal, requestCode, signOut, type User, validateSessionToken, verifyCode, type VerifyCodeResult, verifyLink } from '@app/auth';
+import { type Failure, isAuditedRefusal, recordRefusal, requestCode, signOut, type User, validateSessionToken, verifyCode, type VerifyCodeResult, verifyLink } from '@app/auth';
 import type { TRPCRouterRecord } from '@trpc/server';
 import { z } from 'zod';
 import type { Context } from '../context';
@@ -33,7 +33,7 @@ const verifyLinkInput = z.object({ token: z.string().max(128), timezone: z.strin
  */
 export async function refused(ctx: Context, procedure: string, failure: Failure): Promise<ReasonError> {
   const { reason } = failure;
-  if (reason === 'not_registered' || reason === 'rate_limited') {
+  if (isAuditedRefusal(reason)) {
     const { db, deps } = ctx.services;
     await recordRefusal(db, { reason, procedure, meta: ctx.meta, at: deps.now() }).catch((error: unknown) => {
       ctx.log().warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');

@@ -5,8 +5,17 @@ import type { DomainReason } from '../reasons';
 import type { Executor } from '@app/db';
 import { auditRow } from './audit';
 
-/** Refusals that show probing and spraying, so they reach the audit log (ASVS 16.3.2/16.3.3). */
-export type AuditedRefusal = Extract<DomainReason, 'not_registered' | 'rate_limited'>;
+/**
+ * Refusals that show probing and spraying, so they reach the audit log (ASVS 16.3.2/16.3.3): an
+ * unknown address, a limit reached, and a suppressed address (each of the first and last confirms
+ * something about an address to whoever asked).
+ */
+export const AUDITED_REFUSALS = ['not_registered', 'rate_limited', 'email_undeliverable'] as const satisfies readonly DomainReason[];
+export type AuditedRefusal = (typeof AUDITED_REFUSALS)[number];
+
+export function isAuditedRefusal(reason: DomainReason): reason is AuditedRefusal {
+  return (AUDITED_REFUSALS as readonly DomainReason[]).includes(reason);
+}
 
 /** Refusals are counted per minute: one audit row per procedure, network and reason in each. */
 export const REFUSAL_BUCKET_SECONDS = 60;
