@@ -5,6 +5,7 @@ import { beforeEach, describe, expect, inject, it } from 'vitest';
 import {
   addUser,
   changeUserEmail,
+  clearSuppression,
   createSession,
   deactivateUser,
   ensureFirstAdmin,
@@ -337,6 +338,12 @@ describe('the last active admin', () => {
   });
 });
 
+/** Marks an address suppressed, as a hard bounce would. */
+async function suppress(email: string): Promise<void> {
+  const at = deps.now();
+  await suite.db.insertInto('email_deliverability').values({ email, bounced_at: at, bounce_type: 'HardBounce', suppressed_at: at, suppression_reason: 'HardBounce', updated_at: at }).execute();
+}
+
 describe('an admin who is no longer one', () => {
   /** Every admin write, by `actorId` on `userId`. */
   const writes = {
@@ -347,6 +354,8 @@ describe('an admin who is no longer one', () => {
     revokeSessions: (actorId: string, userId: string) => revokeUserSessions(suite.db, deps, { actorId, userId, meta }),
     invite: (actorId: string) => inviteUser(suite.db, deps, { actorId, email: 'newcomer@example.com', role: 'admin', meta }),
     changeEmail: (actorId: string, userId: string) => changeUserEmail(suite.db, deps, { actorId, userId, email: 'sam.new@example.com', meta }),
+    // No provider here to ask (the console mailer's way): only the lifting in the database.
+    clearSuppression: (actorId: string, userId: string) => clearSuppression(suite.db, deps, {}, { actorId, userId, meta }),
   };
 
   it('cannot finish a write after being demoted, deactivated or removed since the request began', async () => {
@@ -357,12 +366,13 @@ describe('an admin who is no longer one', () => {
     };
     for (const [how, loseRole] of Object.entries(lost)) {
       for (const [name, write] of Object.entries(writes)) {
-        await sql`truncate users, sessions, audit_events, email_outbox cascade`.execute(suite.db);
+        await sql`truncate users, sessions, audit_events, email_outbox, email_deliverability cascade`.execute(suite.db);
         const boss = await activeUser('boss@example.com', 'admin');
         const actor = await activeUser('actor@example.com', 'admin');
         const sam = await activeUser('sam@example.com');
         await createSession(suite.db, deps, sam, meta);
         if (name === 'reactivate') await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', sam).execute();
+        if (name === 'clearSuppression') await suppress('sam@example.com');
         // The request's access check passed; then another admin acted before the write.
         await loseRole(actor);
         expect(await write(actor, sam), `${name} by a ${how} admin`).toEqual({ ok: false, reason: 'forbidden' });
@@ -379,11 +389,12 @@ describe('an admin who is no longer one', () => {
     const holder = await createDatabase({ url: suite.url!, poolSize: 1 });
     try {
       for (const [name, write] of Object.entries(writes)) {
-        await sql`truncate users, sessions, audit_events, email_outbox cascade`.execute(suite.db);
+        await sql`truncate users, sessions, audit_events, email_outbox, email_deliverability cascade`.execute(suite.db);
         await activeUser('boss@example.com', 'admin');
         const actor = await activeUser('actor@example.com', 'admin');
         const sam = await activeUser('sam@example.com');
         if (name === 'reactivate') await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', sam).execute();
+        if (name === 'clearSuppression') await suppress('sam@example.com');
         // Another admin's demotion of the actor, written but not committed while the write starts.
         let commit!: () => void;
         const committed = new Promise<void>((resolve) => (commit = resolve));
