@@ -1,53 +1,39 @@
 import { join } from 'node:path';
 import { addUser } from '@app/auth';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestApp } from '@app/api/testing/vitest';
-import { screenshots, startBrowserApp } from './support/browser-app';
-import { launchChromium, openPage, unexpected } from './support/chromium';
+import { describe, expect, it } from 'vitest';
+import { screenshots, useBrowserApp } from './support/browser-app';
+import { openPage, unexpected } from './support/chromium';
 
-
-let app: TestApp;
-let browser: Browser;
-let origin: string;
-
-beforeAll(async () => {
-  ({ app, origin } = await startBrowserApp());
-  browser = await launchChromium();
-});
-afterAll(async () => {
-  await browser?.close();
-  await app?.close();
-});
+const t = useBrowserApp();
 
 /** A fresh browser profile, in Tokyo unless told otherwise. */
 function newPage(timezoneId = 'Asia/Tokyo') {
-  return openPage(browser, { timezoneId, locale: 'en-US' });
+  return openPage(t.browser, { timezoneId, locale: 'en-US' });
 }
 
 describe('serving the built SPA', () => {
   it('serves the shell for client routes, revalidated, and hashed assets as immutable', async () => {
-    const page = await fetch(`${origin}/dashboard`, { headers: { accept: 'text/html' } });
+    const page = await fetch(`${t.origin}/dashboard`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(page.headers.get('cache-control')).toBe('no-cache');
     expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
     const html = await page.text();
     const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
     expect(script).toBeDefined();
-    const asset = await fetch(`${origin}${script}`);
+    const asset = await fetch(`${t.origin}${script}`);
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
-    const missing = await fetch(`${origin}/assets/nope.js`, { headers: { accept: 'application/javascript' } });
+    const missing = await fetch(`${t.origin}/assets/nope.js`, { headers: { accept: 'application/javascript' } });
     expect(missing.status).toBe(404);
   });
 });
 
 describe('signing in with a code, in Chromium', () => {
   it('takes a person from a protected page through the code email and back', async () => {
-    await addUser(app.db, 'grace@example.com', 'user', new Date());
+    await addUser(t.app.db, 'grace@example.com', 'user', new Date());
     const { page, problems } = await newPage();
 
-    await page.goto(`${origin}/dashboard`);
+    await page.goto(`${t.origin}/dashboard`);
     await page.waitForURL(/\/sign-in\?redirect=/);
     expect(new URL(page.url()).searchParams.get('redirect')).toBe('/dashboard');
     await expect.poll(() => page.getByRole('heading', { name: 'Sign In' }).isVisible()).toBe(true);
@@ -68,15 +54,15 @@ describe('signing in with a code, in Chromium', () => {
     expect(await page.getByRole('button', { name: /Resend code in \d+ s/ }).isDisabled()).toBe(true);
     expect(await page.getByRole('button', { name: 'Use a different email' }).isVisible()).toBe(true);
 
-    const mail = await app.postmark.waitForMessage((m) => m.To === 'grace@example.com', 15_000);
-    const code = app.postmark.codeFor('grace@example.com');
+    const mail = await t.app.postmark.waitForMessage((m) => m.To === 'grace@example.com', 15_000);
+    const code = t.app.postmark.codeFor('grace@example.com');
     expect(mail.Subject).toBe('Your sign-in code for Acme');
     await page.screenshot({ path: join(screenshots, 'code-sent.png') });
 
     // Pasted with a space, as people copy it from an email.
     await codeField.fill(`${code.slice(0, 3)} ${code.slice(3)}`);
     await page.getByRole('button', { name: 'Verify code' }).click();
-    await page.waitForURL(`${origin}/dashboard`);
+    await page.waitForURL(`${t.origin}/dashboard`);
     await expect.poll(() => page.getByRole('main').getByText('grace@example.com').isVisible()).toBe(true);
     expect(await page.getByText('Asia/Tokyo').isVisible()).toBe(true);
     await page.screenshot({ path: join(screenshots, 'dashboard.png') });
@@ -88,16 +74,16 @@ describe('signing in with a code, in Chromium', () => {
 
     await page.getByRole('main').getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.waitForURL(/\/sign-in/);
-    await page.goto(`${origin}/dashboard`);
+    await page.goto(`${t.origin}/dashboard`);
     await page.waitForURL(/\/sign-in\?redirect=/);
     expect(problems).toEqual([]);
     await page.context().close();
   });
 
   it('shows a clear error for an unregistered email and a wrong code', async () => {
-    await addUser(app.db, 'linus@example.com', 'user', new Date());
+    await addUser(t.app.db, 'linus@example.com', 'user', new Date());
     const { page, problems } = await newPage('Europe/Paris');
-    await page.goto(`${origin}/sign-in`);
+    await page.goto(`${t.origin}/sign-in`);
     await page.getByLabel('Email').fill('stranger@example.com');
     await page.getByRole('button', { name: 'Sign In with Email' }).click();
     const alert = page.locator('[aria-live]').filter({ hasText: /not registered/i });
@@ -106,7 +92,7 @@ describe('signing in with a code, in Chromium', () => {
     await page.getByLabel('Email').fill('linus@example.com');
     await page.getByRole('button', { name: 'Sign In with Email' }).click();
     await page.getByLabel('Code').waitFor();
-    const code = (await app.postmark.waitForMessage((m) => m.To === 'linus@example.com', 15_000)) && app.postmark.codeFor('linus@example.com');
+    const code = (await t.app.postmark.waitForMessage((m) => m.To === 'linus@example.com', 15_000)) && t.app.postmark.codeFor('linus@example.com');
     await page.getByLabel('Code').fill(code === '000000' ? '111111' : '000000');
     await page.getByRole('button', { name: 'Verify code' }).click();
     await page.locator('[aria-live]').filter({ hasText: /wrong|expired/i }).first().waitFor();
@@ -118,9 +104,9 @@ describe('signing in with a code, in Chromium', () => {
   });
 
   it('works with the keyboard alone and returns to a safe redirect only', async () => {
-    await addUser(app.db, 'keys@example.com', 'user', new Date());
+    await addUser(t.app.db, 'keys@example.com', 'user', new Date());
     const { page } = await newPage();
-    await page.goto(`${origin}/sign-in?redirect=${encodeURIComponent('//evil.example/steal')}`);
+    await page.goto(`${t.origin}/sign-in?redirect=${encodeURIComponent('//evil.example/steal')}`);
     await page.getByLabel('Email').waitFor();
     await page.keyboard.press('Tab');
     // Tab until the email field has focus, then type and press Enter.
@@ -131,10 +117,10 @@ describe('signing in with a code, in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByLabel('Code').waitFor();
     await expect.poll(() => page.getByLabel('Code').evaluate((el) => el === document.activeElement)).toBe(true);
-    await app.postmark.waitForMessage((m) => m.To === 'keys@example.com', 15_000);
-    await page.keyboard.type(app.postmark.codeFor('keys@example.com'));
+    await t.app.postmark.waitForMessage((m) => m.To === 'keys@example.com', 15_000);
+    await page.keyboard.type(t.app.postmark.codeFor('keys@example.com'));
     await page.keyboard.press('Enter');
-    await page.waitForURL(`${origin}/dashboard`);
+    await page.waitForURL(`${t.origin}/dashboard`);
     await page.context().close();
   });
 });
