@@ -81,10 +81,17 @@ export function attemptFrom(rows: AttemptRow[]) {
   };
 }
 
-/** Why a code cannot redeem this attempt whatever it is (used, expired, voided), or null if it can. */
-export function attemptRefusal(attempt: Attempt, now: Date): Failure<'invalid_or_expired_code' | 'too_many_attempts'> | null {
-  if (attempt.consumedAt !== null) return failBecause('invalid_or_expired_code', 'attempt already used');
-  if (attempt.expiresAt <= now) return failBecause('invalid_or_expired_code', 'attempt expired');
+/**
+ * Why a code (or the link: `dead` is then its reason) cannot redeem this attempt whatever it is
+ * (used, expired, voided), or null if it can.
+ */
+export function attemptRefusal<Dead extends 'invalid_or_expired_code' | 'invalid_or_expired_link' = 'invalid_or_expired_code'>(
+  attempt: Attempt,
+  now: Date,
+  dead: Dead = 'invalid_or_expired_code' as Dead,
+): Failure<Dead | 'too_many_attempts'> | null {
+  if (attempt.consumedAt !== null) return failBecause(dead, 'attempt already used');
+  if (attempt.expiresAt <= now) return failBecause(dead, 'attempt expired');
   if (attempt.voidedAt !== null) return fail('too_many_attempts');
   return null;
 }

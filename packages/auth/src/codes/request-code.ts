@@ -1,5 +1,6 @@
 import type { AttemptKind, Database, Executor } from '@app/db';
 import { sql } from 'kysely';
+import { suppressedSql } from '../deliverability/suppressed';
 import { parseEmail } from '../email-address';
 import { checkLimitsAndRead, type Fragment, type LimitRead } from '../limits/rate-limit';
 import { codeRequestChecks } from '../limits/sign-in-limits';
@@ -93,7 +94,7 @@ function userAndSuppressionByEmail(db: Executor, email: string): LimitRead<UserA
   return {
     name: 'user-and-suppression-by-email',
     sql: (slot) => sql`
-      select ${suppressedAddress(db, slot)} as suppressed, ${sql.join(userColumns.map((c) => sql.ref(c)))}
+      select ${suppressedSql(slot('email'))} as suppressed, ${sql.join(userColumns.map((c) => sql.ref(c)))}
       from (select 1) as asked left join users on users.email = ${slot('email')}`,
     values: { email },
     columns: ['suppressed', ...userFields],
@@ -102,9 +103,6 @@ function userAndSuppressionByEmail(db: Executor, email: string): LimitRead<UserA
 
 type ByEmail = { email: string };
 
-function suppressedAddress(db: Executor, slot: SlotOf<ByEmail>) {
-  return sql<boolean>`exists (${db.selectFrom('email_deliverability').select(sql.lit(1).as('one')).where('email', '=', slot('email')).where('suppressed_at', 'is not', null)})`;
-}
 
 /**
  * In SQL, whether this request will be sent a code or told `not_registered` or
@@ -115,7 +113,7 @@ function suppressedAddress(db: Executor, slot: SlotOf<ByEmail>) {
 function sendsCodeTo(db: Executor, email: string, options: AuthDeps['options']): Fragment<boolean, ByEmail> | undefined {
   if (!options.revealUnregistered) return undefined;
   const users = (slot: SlotOf<ByEmail>) => db.selectFrom('users').select('id').where('email', '=', slot('email'));
-  const deliverable = (slot: SlotOf<ByEmail>) => sql<boolean>`not ${suppressedAddress(db, slot)}`;
+  const deliverable = (slot: SlotOf<ByEmail>) => sql<boolean>`not ${suppressedSql(slot('email'))}`;
   return options.signup === 'open'
     ? {
         name: 'unless-deactivated-or-suppressed',

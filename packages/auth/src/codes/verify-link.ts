@@ -5,7 +5,7 @@ import type { AuthDeps, RequestMeta } from '../options';
 import { fail, failBecause, type Failure } from '../reasons';
 import { parseTimezone } from '../timezone';
 import { parseToken, secretMatches } from '../tokens';
-import { attemptByLink, attemptFrom } from './attempt';
+import { attemptByLink, attemptFrom, attemptRefusal } from './attempt';
 import { hashLinkToken, parseLinkToken } from './link';
 import { redeemAttempt, type SignedIn } from './redeem-attempt';
 
@@ -54,9 +54,8 @@ export async function verifyLink(db: Database, deps: AuthDeps, input: VerifyLink
   // Whether the link still works is told before whether this is its browser: a person who opens
   // a dead link on their phone should learn that, not be sent to another browser for nothing.
   if (!attempt) return failBecause('invalid_or_expired_link', 'unknown or expired link');
-  if (attempt.consumedAt !== null) return failBecause('invalid_or_expired_link', 'attempt already used');
-  if (attempt.expiresAt <= now) return failBecause('invalid_or_expired_link', 'attempt expired');
-  if (attempt.voidedAt !== null) return fail('too_many_attempts');
+  const refusal = attemptRefusal(attempt, now, 'invalid_or_expired_link');
+  if (refusal) return refusal;
   const cookie = parseToken(input.attemptToken);
   if (!cookie || cookie.id !== attempt.id || !secretMatches(cookie.secret, attempt.secretHash)) {
     return failBecause('wrong_browser', cookie ? 'another attempt cookie' : input.attemptToken ? 'malformed attempt cookie' : 'no attempt cookie');

@@ -1,3 +1,4 @@
+import { suppressedSql } from '../deliverability/suppressed';
 import type { Database } from '@app/db';
 import { sql } from 'kysely';
 import { addSeconds, type AuthDeps } from '../options';
@@ -114,7 +115,7 @@ async function claimDueEmails(db: Database, now: Date, options: DeliveryOptions)
     )
     .returning([
       ...claimedColumns,
-      sql<boolean>`exists (select 1 from email_deliverability d where d.email = email_outbox.recipient and d.suppressed_at is not null)`.as('suppressed'),
+      suppressedSql(sql.ref('email_outbox.recipient')).as('suppressed'),
     ]);
   // One row even when nothing is claimed, to carry the count of expired emails.
   const { rows } = await sql<Partial<Claimed> & { expired: number }>`

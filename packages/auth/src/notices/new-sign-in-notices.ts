@@ -1,5 +1,6 @@
 import type { Executor } from '@app/db';
 import { sql } from 'kysely';
+import { suppressedSql } from '../deliverability/suppressed';
 import { OUTBOX_COLUMNS, queuedEmail } from '../delivery/outbox';
 import { newSignInEmail } from '../emails/new-sign-in-email';
 import { limitNetwork } from '../limits/client-ip';
@@ -75,7 +76,7 @@ function readCandidates(db: Executor, deps: AuthDeps, limit: number) {
   return sql<Candidate>`
     select a.id, a.subject_user_id as user_id, a.ip, a.user_agent, a.created_at,
       u.email, u.timezone, u.status, u.activated_at = a.created_at as first_sign_in,
-      exists (select 1 from email_deliverability d where d.email = u.email and d.suppressed_at is not null) as suppressed,
+      ${suppressedSql(sql.ref('u.email'))} as suppressed,
       coalesce((
         select jsonb_agg(jsonb_build_array(h.ip, h.user_agent)) from (
           select used.ip, used.user_agent from (
