@@ -90,7 +90,7 @@ describe('account.email', () => {
     expect(notice.TextBody).toContain('Device: Chrome 120 on macOS\nIP address: 127.0.0.1');
     expect(notice.TextBody).toContain("If this wasn't you, contact an admin of Acme right away");
 
-    const audit = await app.db.selectFrom('audit_events').select(['actor_user_id', 'subject_user_id', 'email', 'data', 'user_agent']).where('type', '=', 'email_changed').where('subject_user_id', '=', mac.id).execute();
+    const audit = await app.db.selectFrom('audit_events').select(['actor_user_id', 'subject_user_id', 'email', 'data', 'user_agent']).where('type', '=', 'email_changed').where('subject_user_id', '=', mac.id).orderBy('id').execute();
     expect(audit).toEqual([{ actor_user_id: mac.id, subject_user_id: mac.id, email: oldEmail, data: { from: oldEmail, to: newEmail, by: 'self', sessionsEnded: 1 }, user_agent: CHROME_ON_MAC }]);
 
     // From now on the new address signs in (once its cooldown from the change's code is over); the old one is nobody's.
@@ -143,7 +143,7 @@ describe('account.email', () => {
     const right = await confirmChange(ada, code);
     expect([right.status, reasonOf(right)]).toEqual([403, 'too_many_attempts']);
     expect(await emailOf(ada.id)).toBe(ada.email);
-    const types = await app.db.selectFrom('audit_events').select('type').where('subject_user_id', '=', ada.id).where('type', 'in', ['email_change_failed', 'attempt_voided']).execute();
+    const types = await app.db.selectFrom('audit_events').select('type').where('subject_user_id', '=', ada.id).where('type', 'in', ['email_change_failed', 'attempt_voided']).orderBy('id').execute();
     expect(types.map((t) => t.type)).toEqual([...Array(4).fill('email_change_failed'), 'attempt_voided']);
   });
 
@@ -270,7 +270,7 @@ describe('admin.users.changeEmail', () => {
     expect(toOld.TextBody).toContain(`changed the email address of your account to ${fixed}`);
     const toNew = await app.postmark.waitForMessage((m) => m.To === fixed && m.Tag === 'email_set_by_admin');
     expect(toNew.TextBody).toContain(`(it was ${sam.email})`);
-    const audit = await app.db.selectFrom('audit_events').select(['actor_user_id', 'data']).where('type', '=', 'email_changed').where('subject_user_id', '=', sam.id).execute();
+    const audit = await app.db.selectFrom('audit_events').select(['actor_user_id', 'data']).where('type', '=', 'email_changed').where('subject_user_id', '=', sam.id).orderBy('id').execute();
     expect(audit).toEqual([{ actor_user_id: admin.id, data: { from: sam.email, to: fixed, by: 'admin', sessionsRevoked: 1 } }]);
     expect((await signIn(app, app.browser(), fixed)).user.id).toBe(sam.id);
   });

@@ -63,7 +63,7 @@ async function expectDeliveredOnce(requested: Requested[]): Promise<void> {
     const code = app.postmark.codeFor(email);
     expect((await browser.trpc.auth.verifyCode.mutate({ email, code, timezone: 'UTC' })).user.email).toBe(email);
   }
-  const rows = await app.db.selectFrom('email_outbox').select(['recipient', 'status']).where('recipient', 'in', requested.map((r) => r.email)).execute();
+  const rows = await app.db.selectFrom('email_outbox').select(['recipient', 'status']).where('recipient', 'in', requested.map((r) => r.email)).orderBy('id').execute();
   expect(rows.map((r) => r.status)).toEqual(requested.map(() => 'sent'));
 }
 
@@ -197,7 +197,7 @@ describe('a recipient the provider refuses (422, inactive recipient)', () => {
     const row = await app.db.selectFrom('email_outbox').select(['status', 'attempts', 'last_error', 'text_body']).where('recipient', '=', email).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'failed', attempts: 1, text_body: null });
     expect(row.last_error).toMatch(/422.*406|inactive/i);
-    const audit = await app.db.selectFrom('audit_events').select('type').where('email', '=', email).where('type', '=', 'email_failed').execute();
+    const audit = await app.db.selectFrom('audit_events').select('type').where('email', '=', email).where('type', '=', 'email_failed').orderBy('id').execute();
     expect(audit).toHaveLength(1);
   });
 });

@@ -219,7 +219,7 @@ describe('per inbox, with open sign-up', () => {
       const variants = ['victim+1@gmail.com', 'victim+2@gmail.com', 'v.ictim@gmail.com', 'vic.tim@googlemail.com', 'Victim@Gmail.com'];
       for (const email of variants) expect((await open.browser().mutate('auth.requestCode', { email }, { 'x-forwarded-for': newIp() })).status, email).toBe(200);
       expectLimited(await open.browser().mutate('auth.requestCode', { email: 'victim+6@gmail.com' }, { 'x-forwarded-for': newIp() }));
-      const outbox = await open.db.selectFrom('email_outbox').select('recipient').execute();
+      const outbox = await open.db.selectFrom('email_outbox').select('recipient').orderBy('id').execute();
       expect(outbox.map((r) => r.recipient).sort()).toEqual(variants.map((e) => e.toLowerCase()).sort());
     } finally {
       await open.close();

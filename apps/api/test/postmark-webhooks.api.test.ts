@@ -33,7 +33,7 @@ async function userWithEmail(): Promise<{ email: string; id: string; message: Fa
 }
 
 function auditRows(email: string, type: string) {
-  return app.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'data']).where('email', '=', email).where('type', '=', type).execute();
+  return app.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'data']).where('email', '=', email).where('type', '=', type).orderBy('id').execute();
 }
 
 function outboxOf(message: FakeMessage) {

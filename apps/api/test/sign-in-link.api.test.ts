@@ -70,7 +70,7 @@ describe('the sign-in link, in the browser that asked for the code', () => {
     expect(linkBrowser.cookies.has('signin-attempt')).toBe(false);
     expect(await linkBrowser.trpc.auth.me.query()).toMatchObject({ email: byLink, timezone: 'Europe/Paris' });
 
-    const audit = await app.db.selectFrom('audit_events').select(['type', 'data']).where('email', '=', byLink).where('type', '=', 'sign_in_succeeded').execute();
+    const audit = await app.db.selectFrom('audit_events').select(['type', 'data']).where('email', '=', byLink).where('type', '=', 'sign_in_succeeded').orderBy('id').execute();
     expect(audit).toEqual([{ type: 'sign_in_succeeded', data: { method: 'email_link', signUp: false } }]);
     expect(app.logs.some((l) => l.message === 'user signed in via link' && l.fields.email === byLink)).toBe(true);
   });

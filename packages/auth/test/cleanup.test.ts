@@ -109,7 +109,7 @@ describe('cleanup', () => {
       'off@example.com',
       'recent@example.com',
     ]);
-    const audit = await suite.db.selectFrom('audit_events').selectAll().execute();
+    const audit = await suite.db.selectFrom('audit_events').selectAll().orderBy('id').execute();
     expect(audit).toMatchObject([
       { type: 'user_removed', actor_user_id: null, subject_user_id: null, email: 'stale@example.com', data: { removedUserId: stale, reason: 'invitation_expired' } },
     ]);

@@ -71,7 +71,7 @@ function outboxRow(id: string) {
 }
 
 function auditRows(type: string) {
-  return suite.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'email', 'data']).where('type', '=', type).execute();
+  return suite.db.selectFrom('audit_events').select(['type', 'subject_user_id', 'email', 'data']).where('type', '=', type).orderBy('id').execute();
 }
 
 const pass = (mailer: Mailer) => deliverDueEmails(suite.db, deps, mailer);

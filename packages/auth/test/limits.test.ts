@@ -129,7 +129,7 @@ describe('registration modes', () => {
       answers.push({ email: r.email, expiresInSeconds: r.expiresInSeconds, resendAfterSeconds: r.resendAfterSeconds, cookie: typeof r.attempt.token });
     }
     expect(answers.map(({ email: _e, ...rest }) => rest)).toEqual(Array(3).fill(answers[0]).map(({ email: _e, ...rest }) => rest));
-    const outbox = await suite.db.selectFrom('email_outbox').select('recipient').execute();
+    const outbox = await suite.db.selectFrom('email_outbox').select('recipient').orderBy('id').execute();
     expect(outbox).toEqual([{ recipient: 'known@example.com' }]);
     expect(await suite.db.selectFrom('users').select('email').where('email', '=', 'nobody@example.com').execute()).toEqual([]);
   });

@@ -17,7 +17,7 @@ async function signIn(email: string, meta: { ip: string; userAgent: string }) {
 }
 
 function noticesTo(email: string) {
-  return suite.db.selectFrom('email_outbox').select(['subject', 'text_body', 'user_id']).where('recipient', '=', email).where('kind', '=', 'new_sign_in').execute();
+  return suite.db.selectFrom('email_outbox').select(['subject', 'text_body', 'user_id']).where('recipient', '=', email).where('kind', '=', 'new_sign_in').orderBy('id').execute();
 }
 
 describe('new-sign-in notices', () => {
