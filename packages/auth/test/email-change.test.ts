@@ -124,6 +124,21 @@ describe('requesting an email change', () => {
     ]);
   });
 
+  it('says a suppressed address cannot get email where addresses are revealed, and answers as for any other where not', async () => {
+    const ada = await signedIn('ada@example.com');
+    const at = deps.now();
+    await suite.db.insertInto('email_deliverability').values({ email: 'bounced@example.com', bounced_at: at, bounce_type: 'HardBounce', suppressed_at: at, suppression_reason: 'HardBounce', updated_at: at }).execute();
+    expect(await request(ada, 'bounced@example.com')).toEqual({ ok: false, reason: 'email_undeliverable' });
+    expect(await outbox('bounced@example.com')).toEqual([]);
+    // Asking counted against the user's cooldown, as any request does.
+    deps.clock.advance(60);
+    const hidden = { ...deps, options: { ...deps.options, revealUnregistered: false } };
+    const free = await requestEmailChange(suite.db, hidden, { user: ada.user, sessionId: ada.sessionId, newEmail: 'free@example.com', meta });
+    deps.clock.advance(60);
+    const suppressed = await requestEmailChange(suite.db, hidden, { user: ada.user, sessionId: ada.sessionId, newEmail: 'bounced@example.com', meta });
+    expect({ ...suppressed, email: '<email>' }).toEqual({ ...free, email: '<email>' });
+  });
+
   it('counts against the user and the new address, sharing the address’s allowance with sign-in codes', async () => {
     const ada = await signedIn('ada@example.com');
     expect(await request(ada, 'one@example.com')).toMatchObject({ ok: true });

@@ -1,5 +1,6 @@
 import type { Executor } from '@app/db';
 import { sql } from 'kysely';
+import { suppressedSql } from '../deliverability/suppressed';
 import type { LimitRead } from '../limits/rate-limit';
 import type { SlotOf } from '../sql/compiled-statement';
 
@@ -27,13 +28,15 @@ export interface ChangeTarget {
   found: boolean;
   /** The new address already belongs to an account. */
   taken: boolean;
+  /** The new address is suppressed: no email reaches it. */
+  suppressed: boolean;
   /** The session's current change, if it is live and for this address (a resend renews it). */
   renewable_id: string | null;
 }
 
 /**
  * What a change request needs to know, read in the statement that asks its limits: whether the
- * address is taken, and the session's live change to it. The same read whatever the answers, so a
+ * address is taken or suppressed, and the session's live change to it. The same read whatever the answers, so a
  * taken address costs what a free one does.
  */
 export function changeTarget(db: Executor, sessionId: string, email: string, now: Date): LimitRead<ChangeTarget, TargetValues> {
@@ -42,10 +45,11 @@ export function changeTarget(db: Executor, sessionId: string, email: string, now
     sql: (slot: SlotOf<TargetValues>) =>
       sql`select true as found,
         exists (select 1 from users where email = ${slot('email')}) as taken,
+        ${suppressedSql(slot('email'))} as suppressed,
         (select n.id from (${newestChange(db, slot('sessionId')).select(['a.id', 'a.email', 'a.consumed_at', 'a.voided_at', 'a.expires_at'])}) as n
           where n.email = ${slot('email')} and n.consumed_at is null and n.voided_at is null and n.expires_at > ${slot('now')}) as renewable_id`,
     values: { email, sessionId, now },
-    columns: ['found', 'taken', 'renewable_id'],
+    columns: ['found', 'taken', 'suppressed', 'renewable_id'],
   };
 }
 

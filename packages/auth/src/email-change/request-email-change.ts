@@ -21,7 +21,7 @@ export interface RequestEmailChangeInput {
 
 export type RequestEmailChangeResult =
   | { ok: true; email: string; codeLength: number; expiresInSeconds: number; resendAfterSeconds: number }
-  | Failure<'missing_email' | 'invalid_email' | 'same_email' | 'rate_limited'>;
+  | Failure<'missing_email' | 'invalid_email' | 'same_email' | 'rate_limited' | 'email_undeliverable'>;
 
 /**
  * Sends a code to the address a signed-in person wants to move their account to; the code works
@@ -46,6 +46,9 @@ export async function requestEmailChange(db: Database, deps: AuthDeps, input: Re
   if (!decision.ok) return fail('rate_limited', decision.retryAfterSeconds);
   const [target] = rows;
   if (!target) throw new Error('the email change target read returned no row');
+  // As at the sign-in door: where addresses may be revealed, a suppressed one is said to be (its
+  // code would never arrive); otherwise the answer is the same, and the email fails at send.
+  if (options.revealUnregistered && target.suppressed) return fail('email_undeliverable');
 
   const code = generateCode(deps.randomBytes, options.code.length);
   const message: NonNullable<Issue['message']> = target.taken
@@ -58,7 +61,7 @@ export async function requestEmailChange(db: Database, deps: AuthDeps, input: Re
     kind: 'email_change',
     userId: input.user.id,
     subjectUserId: input.user.id,
-    // An undeliverable new address is not refused here (that would tell whether an address bounces); its email fails at send.
+    // Reached only when addresses are not revealed: its email is queued and fails at send, as any would.
     suppressed: false,
     // A taken address's attempt stores a code too (that nobody is sent), so both do the same work.
     code,
