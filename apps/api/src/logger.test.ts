@@ -1,33 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger';
+import { createLogger, type RequestLineFields } from './logger';
 
 function capture(level: 'info' | 'warn' = 'info') {
   const lines: string[] = [];
   return { lines, log: createLogger({ level, destination: { write: (line: string) => void lines.push(line) } }) };
 }
 
+const request: RequestLineFields = { reqId: 'r-1', method: 'GET', procedure: 'auth.me', status: 200, durationMs: 1.5, ip: '::1', userId: undefined };
+const withoutTime = (line: string) => line.replace(/"time":"[^"]+"/, '');
+
 describe('logger', () => {
   it('writes the request line exactly as pino writes the same fields', () => {
-    const { lines, log } = capture();
-    const fields = { reqId: 'r-1', method: 'GET', procedure: 'auth.me', status: 200, durationMs: 1.5, ip: '::1', userId: undefined, quote: 'a "b" \\ c\n' };
-    log.line('info', fields, 'request completed');
-    log.pino.info(fields, 'request completed');
-    const [fast, pino] = lines.map((line) => ({ ...(JSON.parse(line) as Record<string, unknown>), time: 'T' }));
-    expect(fast).toEqual(pino);
-    expect(lines[0]!.replace(/"time":"[^"]+"/, '')).toBe(lines[1]!.replace(/"time":"[^"]+"/, ''));
-    expect(lines[0]!.endsWith('}\n')).toBe(true);
+    const cases: RequestLineFields[] = [
+      request,
+      { ...request, ip: null, userId: '6c1f0a34-8a1e-4a43-9d4e-0d5b8a0e2f11', status: 503, durationMs: 12 },
+      // A proxy's request id may carry what JSON escapes; the line stays one valid line.
+      { ...request, reqId: 'a "b" \\ c\n\u2028', method: 'PATCH' },
+    ];
+    for (const fields of cases) {
+      const { lines, log } = capture();
+      log.requestLine('info', fields, 'request completed');
+      log.pino.info(fields, 'request completed');
+      const [fast, pino] = lines.map((line) => ({ ...(JSON.parse(line) as Record<string, unknown>), time: 'T' }));
+      expect(fast).toEqual(pino);
+      expect(withoutTime(lines[0]!)).toBe(withoutTime(lines[1]!));
+      expect(lines[0]!.endsWith('}\n')).toBe(true);
+      expect(lines[0]!.slice(0, -1)).not.toContain('\n');
+    }
   });
 
   it('keeps the level filter for the request line', () => {
     const { lines, log } = capture('warn');
-    log.line('info', { status: 200 }, 'request completed');
-    log.line('warn', { status: 503 }, 'request failed');
+    log.requestLine('info', request, 'request completed');
+    log.requestLine('warn', { ...request, status: 503 }, 'request failed');
     expect(lines.map((line) => (JSON.parse(line) as { level: string }).level)).toEqual(['warn']);
   });
 
   it('writes an ISO time', () => {
     const { lines, log } = capture();
-    log.line('info', {}, 'x');
+    log.requestLine('info', request, 'x');
     const { time, msg } = JSON.parse(lines[0]!) as { time: string; msg: string };
     expect(new Date(time).toISOString()).toBe(time);
     expect(msg).toBe('x');

@@ -1,0 +1,42 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * The production logger's standard output: lines are gathered and written about 4 kB at a time, a
+ * quarter of a second at the latest, and whatever is left when the process exits.
+ */
+const apiRoot = resolve(import.meta.dirname, '..');
+
+function run(script: string) {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: apiRoot, encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`the script failed: ${result.stderr}`);
+  return result.stdout.split('\n').filter(Boolean);
+}
+
+const logger = `import { createLogger } from './src/logger.ts'; const log = createLogger({ level: 'info' });`;
+const fields = `{ reqId: 'r', method: 'GET', procedure: 'auth.me', status: 200, durationMs: 1, ip: '127.0.0.1', userId: undefined }`;
+
+describe('standard output', () => {
+  it('keeps every line, in order, the request lines and pino’s own, including those written just before the process exits', () => {
+    const lines = run(`${logger}
+      for (let i = 0; i < 100; i++) log.requestLine('info', { ...${fields}, status: 200 + (i % 2) }, 'line ' + i);
+      log.warn('last', { n: 100 });
+      process.exit(0);`);
+    expect(lines).toHaveLength(101);
+    expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([...Array.from({ length: 100 }, (_, i) => `line ${i}`), 'last']);
+  });
+
+  it('writes what it gathered within a quarter of a second, without waiting for 4 kB or the exit', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${logger}
+      log.requestLine('info', ${fields}, 'early');
+      setTimeout(() => process.exit(0), 3000);`], { cwd: apiRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number>((done) => child.once('exit', () => done(Date.now())));
+    const arrived = await new Promise<number>((done, fail) => {
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('"msg":"early"') && done(Date.now()));
+      child.once('exit', () => fail(new Error('the line came only with the exit')));
+    });
+    // Seen while the process still had seconds to run: the periodic write, not the exit, sent it.
+    expect((await exited) - arrived).toBeGreaterThan(1500);
+  });
+});
