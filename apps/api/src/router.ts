@@ -22,5 +22,5 @@ export type RouterOutputs = inferRouterOutputs<AppRouter>;
 export type { PublicUser } from './routers/auth';
 export type { AccountSession } from './routers/account';
 export type { AuditEntry } from './routers/admin-audit';
-export type { AdminUser } from './routers/admin-users';
+export type { AdminUser, Invitation } from './routers/admin-users';
 export type { Reason } from './errors';

@@ -20,6 +20,6 @@ export type VerifyCodeResult = Awaited<ReturnType<Api['auth']['verifyCode']['mut
 export type VerifyLinkResult = Awaited<ReturnType<Api['auth']['verifyLink']['mutate']>>;
 export type RequestEmailChangeResult = Awaited<ReturnType<Api['account']['email']['requestChange']['mutate']>>;
 export type ConfirmEmailChangeResult = Awaited<ReturnType<Api['account']['email']['confirmChange']['mutate']>>;
-export type { AccountSession, AdminUser, AuditEntry } from '@app/api/router';
+export type { AccountSession, AdminUser, AuditEntry, Invitation } from '@app/api/router';
 export type UserListInput = NonNullable<RouterInputs['admin']['users']['list']>;
 export type AuditListInput = NonNullable<RouterInputs['admin']['audit']['list']>;

@@ -65,7 +65,7 @@ export {
   removeUser,
   setUserRole,
 } from './admin/change-user';
-export { inviteUser, type InviteUserInput, type InviteUserResult } from './admin/invite-user';
+export { type InvitationEmail, inviteUser, type InviteUserInput, type InviteUserResult } from './admin/invite-user';
 export { checkLastAdmin, isActiveAdmin } from './admin/last-admin';
 export { listUsers, type ListUsersInput, type ListUsersResult } from './admin/list-users';
 export { listUserSessions, revokeUserSessions } from './sessions/user-sessions';

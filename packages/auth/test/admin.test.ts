@@ -135,7 +135,7 @@ describe('inviting', () => {
     const adminId = await activeUser('boss@example.com', 'admin');
     const result = ok(await inviteUser(suite.db, deps, { actorId: adminId, email: ' New@Example.com ', role: 'user', meta }));
     expect(result.user).toMatchObject({ email: 'new@example.com', role: 'user', status: 'invited', lastSignInAt: null, activeSessions: 0 });
-    expect(result.emailQueued).toBe(true);
+    expect(result.email).toBe('queued');
     const mail = await suite.db.selectFrom('email_outbox').selectAll().executeTakeFirstOrThrow();
     expect(mail).toMatchObject({ kind: 'invitation', recipient: 'new@example.com', subject: 'You have been invited to Acme', user_id: result.user.id });
     expect(mail.text_body).toContain('Sign in to Acme:\nhttp://localhost:3000/sign-in\n');
@@ -146,8 +146,18 @@ describe('inviting', () => {
 
   it('can skip the email', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    expect(ok(await inviteUser(suite.db, deps, { actorId: adminId, email: 'quiet@example.com', role: 'admin', sendEmail: false, meta })).emailQueued).toBe(false);
+    expect(ok(await inviteUser(suite.db, deps, { actorId: adminId, email: 'quiet@example.com', role: 'admin', sendEmail: false, meta })).email).toBe('not_asked');
     expect(await suite.db.selectFrom('email_outbox').select('id').execute()).toEqual([]);
+  });
+
+  it('queues no invitation to a suppressed address, and says so', async () => {
+    const adminId = await activeUser('boss@example.com', 'admin');
+    await suppress('bounced@example.com');
+    const result = ok(await inviteUser(suite.db, deps, { actorId: adminId, email: 'bounced@example.com', role: 'user', meta }));
+    expect(result.email).toBe('suppressed');
+    expect(result.user).toMatchObject({ email: 'bounced@example.com', status: 'invited' });
+    expect(await suite.db.selectFrom('email_outbox').select('id').execute()).toEqual([]);
+    expect((await auditRows('user_invited'))[0]?.data).toEqual({ role: 'user', emailSent: false, suppressed: true });
   });
 
   it('refuses an existing email and a malformed one', async () => {

@@ -3,6 +3,7 @@ import {
   clearSuppression,
   deactivateUser,
   type DeliveryState,
+  type InvitationEmail,
   inviteUser,
   listUsers,
   listUserSessions,
@@ -23,6 +24,9 @@ import type { AsJson } from './as-json';
 
 /** A user as the admin pages show them. */
 export type AdminUser = AsJson<Omit<UserOverview, 'delivery'>> & { delivery: AsJson<DeliveryState> };
+
+/** What `admin.users.invite` answers: the user, and what became of the invitation email. */
+export type Invitation = { user: AdminUser; email: InvitationEmail };
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -75,8 +79,8 @@ export const adminUsersRouter = {
       const { services } = ctx;
       const result = await inviteUser(services.db, services.deps, { ...input, actorId: ctx.user.id, meta: ctx.meta });
       if (!result.ok) throw ReasonError.from(result);
-      if (result.emailQueued) services.emailQueued();
-      return { user: toAdminUser(result.user) };
+      if (result.email === 'queued') services.emailQueued();
+      return { user: toAdminUser(result.user), email: result.email } satisfies Invitation;
     }),
 
   setRole: adminProcedure.input(userIdInput.extend({ role })).mutation(async ({ ctx, input }) => {

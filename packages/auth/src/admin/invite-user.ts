@@ -1,5 +1,7 @@
 import type { Database, Role } from '@app/db';
+import { sql } from 'kysely';
 import { recordAudit } from '../audit/audit';
+import { suppressedSql } from '../deliverability/suppressed';
 import { enqueueEmail } from '../delivery/outbox';
 import { parseEmail } from '../email-address';
 import { invitationEmail } from '../emails/invitation-email';
@@ -20,11 +22,18 @@ export interface InviteUserInput {
   meta: RequestMeta;
 }
 
+/** What became of the invitation email: queued, not asked for, or not queued because the address is suppressed. */
+export type InvitationEmail = 'queued' | 'not_asked' | 'suppressed';
+
 export type InviteUserResult =
-  | { ok: true; user: UserOverview; emailQueued: boolean }
+  | { ok: true; user: UserOverview; email: InvitationEmail }
   | Failure<'missing_email' | 'invalid_email' | 'already_exists' | 'forbidden'>;
 
-/** Adds a user who becomes active on first sign-in, and queues their invitation in the same transaction. */
+/**
+ * Adds a user who becomes active on first sign-in, and queues their invitation in the same
+ * transaction, unless the address is suppressed (it bounced before): that email would be dropped
+ * at send, so the admin is told instead.
+ */
 export async function inviteUser(db: Database, deps: AuthDeps, input: InviteUserInput): Promise<InviteUserResult> {
   const parsed = parseEmail(input.email);
   if (!parsed.ok) return parsed;
@@ -42,7 +51,9 @@ export async function inviteUser(db: Database, deps: AuthDeps, input: InviteUser
       .returning('id')
       .executeTakeFirst();
     if (!inserted) return fail('already_exists');
-    if (sendEmail) {
+    const suppressed = sendEmail && (await sql<{ suppressed: boolean }>`select ${suppressedSql(email)} as suppressed`.execute(trx)).rows[0]?.suppressed === true;
+    const outcome: InvitationEmail = !sendEmail ? 'not_asked' : suppressed ? 'suppressed' : 'queued';
+    if (outcome === 'queued') {
       await enqueueEmail(trx, {
         kind: 'invitation',
         recipient: email,
@@ -58,11 +69,11 @@ export async function inviteUser(db: Database, deps: AuthDeps, input: InviteUser
       subjectUserId: inserted.id,
       email,
       meta: input.meta,
-      data: { role: input.role, emailSent: sendEmail },
+      data: { role: input.role, emailSent: outcome === 'queued', ...(suppressed ? { suppressed: true } : {}) },
       at: now,
     });
     const user = await findUserOverview(trx, inserted.id, now);
     if (!user) throw new Error(`invited user ${email} vanished`);
-    return { ok: true, user, emailQueued: sendEmail };
+    return { ok: true, user, email: outcome };
   });
 }

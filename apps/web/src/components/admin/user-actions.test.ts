@@ -12,7 +12,10 @@ function setup(initial: AdminUser[] = [testUser('ada'), testUser('bob')]) {
   let items: readonly AdminUser[] = initial;
   const list = { update: (change: (items: readonly AdminUser[]) => readonly AdminUser[]) => void (items = change(items)) };
   const api = {
-    invite: vi.fn<UserActionsApi['invite']>(async (input) => ({ user: testUser('new', { email: input.email, role: input.role, status: 'invited' }) })),
+    invite: vi.fn<UserActionsApi['invite']>(async (input) => ({
+      user: testUser('new', { email: input.email, role: input.role, status: 'invited' }),
+      email: input.sendEmail ? ('queued' as const) : ('not_asked' as const),
+    })),
     setRole: vi.fn<UserActionsApi['setRole']>(async ({ userId, role }) => ({ user: testUser(userId, { role }) })),
     deactivate: vi.fn<UserActionsApi['deactivate']>(async ({ userId }) => ({ user: testUser(userId, { status: 'deactivated', activeSessions: 0 }) })),
     reactivate: vi.fn<UserActionsApi['reactivate']>(async ({ userId }) => ({ user: testUser(userId, { status: 'active' }) })),
@@ -155,6 +158,15 @@ describe('inviting', () => {
     const { actions } = setup();
     await actions.invite({ email: 'boss@example.com', role: 'admin', sendEmail: false });
     expect(actions.inviteNotice.value).toContain('as an admin. No email was sent');
+  });
+
+  it('says when the address is suppressed and no invitation went out', async () => {
+    const { api, actions } = setup();
+    api.invite.mockResolvedValueOnce({ user: testUser('new', { email: 'bounced@example.com', status: 'invited' }), email: 'suppressed' });
+    expect(await actions.invite({ email: 'bounced@example.com', role: 'user', sendEmail: true })).toBe(true);
+    expect(actions.inviteNotice.value).toBe(
+      'Invited bounced@example.com as a user. No invitation was sent: email to this address bounced before. Lift the suppression once their mailbox works.',
+    );
   });
 
   it('asks for an email before calling the server', async () => {

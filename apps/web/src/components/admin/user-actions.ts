@@ -1,7 +1,7 @@
 import { reactive, readonly, ref } from 'vue';
 import type { Role } from '../../lib/access';
 import { describeError, messageFor } from '../../lib/messages';
-import type { AdminUser } from '../../trpc';
+import type { AdminUser, Invitation } from '../../trpc';
 import { prependUser, replaceUser, sessionCount, withoutUser } from './users';
 
 export type InviteInput = { email: string; role: Role; sendEmail: boolean };
@@ -9,7 +9,7 @@ type UserRef = { userId: string };
 
 /** The `admin.users` mutations the users page makes; passed in so tests need no server. */
 export type UserActionsApi = {
-  invite(input: InviteInput): Promise<{ user: AdminUser }>;
+  invite(input: InviteInput): Promise<Invitation>;
   setRole(input: UserRef & { role: Role }): Promise<{ user: AdminUser }>;
   deactivate(input: UserRef): Promise<{ user: AdminUser }>;
   reactivate(input: UserRef): Promise<{ user: AdminUser }>;
@@ -126,11 +126,14 @@ export function useUserActions(
       }
       inviting.value = true;
       try {
-        const { user } = await api.invite({ ...input, email });
+        const { user, email: invitation } = await api.invite({ ...input, email });
         list.update((items) => prependUser(items, user));
-        inviteNotice.value = input.sendEmail
-          ? `Invited ${user.email} as ${asRole(user.role)} and emailed them an invitation.`
-          : `Invited ${user.email} as ${asRole(user.role)}. No email was sent; they can sign in with this address.`;
+        const invited = `Invited ${user.email} as ${asRole(user.role)}`;
+        inviteNotice.value = {
+          queued: `${invited} and emailed them an invitation.`,
+          not_asked: `${invited}. No email was sent; they can sign in with this address.`,
+          suppressed: `${invited}. No invitation was sent: email to this address bounced before. Lift the suppression once their mailbox works.`,
+        }[invitation];
         return true;
       } catch (err) {
         await explain(err, inviteError);
