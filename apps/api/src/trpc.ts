@@ -71,7 +71,7 @@ export const publicProcedure = t.procedure.use(availability).use(noNulInInput);
 function requires(requirement: Exclude<Requirement, 'public'>) {
   return t.middleware(async ({ ctx, next }) => {
     const { session, user } = await validateSessionToken(ctx.services.db, ctx.services.deps, ctx.cookies[ctx.services.cookies.session]);
-    if (user) ctx.noteUser(user.id);
+    if (user) ctx.request.noteUser(user.id);
     const decision = decideAccess(user, requirement);
     if (!decision.ok) throw new ReasonError(decision.reason);
     if (!session) throw new ReasonError('unauthenticated');

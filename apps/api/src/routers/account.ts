@@ -33,7 +33,7 @@ export const accountSessionsRouter = {
     const result = await revokeSession(services.db, services.deps, { user: ctx.user, sessionId: input.id, meta: ctx.meta });
     if (!result.ok) throw ReasonError.from(result);
     // Ending the session this browser uses is signing out: drop the cookie as sign-out does.
-    if (input.id === ctx.session.id) ctx.setCookie(services.cookies.session, '', null);
+    if (input.id === ctx.session.id) ctx.request.setCookie(services.cookies.session, '', null);
     return { ok: true as const };
   }),
 

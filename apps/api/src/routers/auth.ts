@@ -36,7 +36,7 @@ export async function refused(ctx: Context, procedure: string, failure: Failure)
   if (isAuditedRefusal(reason)) {
     const { db, deps } = ctx.services;
     await recordRefusal(db, { reason, procedure, meta: ctx.meta, at: deps.now() }).catch((error: unknown) => {
-      ctx.log().warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
+      ctx.request.log().warn({ error: error instanceof Error ? error.message : String(error) }, 'refusal not audited');
     });
   }
   return ReasonError.from(failure);
@@ -44,7 +44,7 @@ export async function refused(ctx: Context, procedure: string, failure: Failure)
 
 /** The auth package's deps, with the sign-in's own log line going through the request's logger (so it carries the request id). */
 function requestDeps(ctx: Context) {
-  return { ...ctx.services.deps, log: ({ event, ...fields }: { event: string }) => ctx.log().info(fields, event) };
+  return { ...ctx.services.deps, log: ({ event, ...fields }: { event: string }) => ctx.request.log().info(fields, event) };
 }
 
 /** What a verify reads from the browser: its sign-in attempt and, to replace it, its session. */
@@ -56,11 +56,11 @@ function browserCookies(ctx: Context) {
 /** A verified code or link: the attempt cookie goes, the session cookie comes. */
 function signedIn(ctx: Context, result: Extract<VerifyCodeResult, { ok: true }>, method: 'code' | 'link') {
   const { services } = ctx;
-  ctx.noteUser(result.user.id);
+  ctx.request.noteUser(result.user.id);
   services.metrics.signIns.inc({ method });
-  ctx.setCookie(services.cookies.attempt, '', null);
+  ctx.request.setCookie(services.cookies.attempt, '', null);
   // The cookie lives as long as the session could; the server ends it sooner when it sits idle.
-  ctx.setCookie(services.cookies.session, result.session.token, result.session.absoluteExpiresAt);
+  ctx.request.setCookie(services.cookies.session, result.session.token, result.session.absoluteExpiresAt);
   return { user: toPublicUser(result.user) };
 }
 
@@ -73,7 +73,7 @@ export const authRouter = {
       meta: ctx.meta,
     });
     if (!result.ok) throw await refused(ctx, path, result);
-    ctx.setCookie(services.cookies.attempt, result.attempt.token, result.attempt.expiresAt);
+    ctx.request.setCookie(services.cookies.attempt, result.attempt.token, result.attempt.expiresAt);
     // Refused requests are counted with their reason where every refusal is (app.ts, onError).
     services.metrics.codeRequests.inc({ outcome: result.outboxId === null ? 'decoy' : 'sent' });
     services.emailQueued();
@@ -99,14 +99,14 @@ export const authRouter = {
     const { services } = ctx;
     const { user } = await validateSessionToken(services.db, services.deps, ctx.cookies[services.cookies.session]);
     if (!user) return null;
-    ctx.noteUser(user.id);
+    ctx.request.noteUser(user.id);
     return toPublicUser(user);
   }),
 
   signOut: publicProcedure.mutation(async ({ ctx }) => {
     const { services } = ctx;
     await signOut(services.db, services.deps, ctx.cookies[services.cookies.session], ctx.meta);
-    ctx.setCookie(services.cookies.session, '', null);
+    ctx.request.setCookie(services.cookies.session, '', null);
     return { ok: true as const };
   }),
 } satisfies TRPCRouterRecord;

@@ -10,7 +10,7 @@ export const devRouter = {
   mailbox: publicProcedure.query(({ ctx }) => {
     const { devMailbox, config } = ctx.services;
     if (!devMailbox || !config.devMailbox) throw new ReasonError('forbidden');
-    if (!config.devMailbox.public && !ctx.fromThisMachine()) throw new ReasonError('forbidden');
+    if (!config.devMailbox.public && !ctx.request.fromThisMachine()) throw new ReasonError('forbidden');
     return { items: devMailbox() };
   }),
 } satisfies TRPCRouterRecord;
