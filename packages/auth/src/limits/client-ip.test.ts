@@ -1,3 +1,4 @@
+import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
 import { isLoopbackIp, limitNetwork, limitNetwork48, normalizeClientIp } from './client-ip';
 
@@ -12,6 +13,14 @@ describe('normalizeClientIp', () => {
     expect(normalizeClientIp('[::ffff:203.0.113.9]:80')).toBe('203.0.113.9');
     expect(normalizeClientIp('fe80::1%eth0')).toBe('fe80::1');
   });
+  it('gives a plain IPv4 address back as ipaddr.js would print it, parts 0 to 255 at their edges', () => {
+    const parts = [0, 1, 9, 10, 99, 100, 199, 200, 249, 250, 255];
+    for (const a of parts) for (const b of parts) {
+      const address = `${a}.${b}.${255 - a}.${b}`;
+      expect(normalizeClientIp(address)).toBe(ipaddr.IPv4.parse(address).toString());
+    }
+  });
+
   it('refuses what is not an address', () => {
     for (const raw of [null, undefined, '', 'unknown', 'not-an-ip', '1.2.3.4, 5.6.7.8', '1.2.3', '0x7f.1', '010.1.1.1', '256.1.1.1', '[1.2.3.4]x', '2001:db8::1:443x']) {
       expect(normalizeClientIp(raw)).toBeNull();

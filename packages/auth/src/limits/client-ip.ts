@@ -18,8 +18,13 @@ function parseAddress(raw: string | null | undefined): Address | null {
   return v6.isIPv4MappedAddress() ? v6.toIPv4Address() : v6;
 }
 
+// An IPv4 address already in canonical form (no leading zeros, each part 0–255): what a socket
+// gives for nearly every request, returned as it is instead of parsed and printed again.
+const CANONICAL_IPV4 = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+
 /** A client address in one canonical form (see `parseAddress`), or null when it is not an IP address. */
 export function normalizeClientIp(raw: string | null | undefined): string | null {
+  if (raw && CANONICAL_IPV4.test(raw)) return raw;
   return parseAddress(raw)?.toString() ?? null;
 }
 
