@@ -53,7 +53,7 @@ export {
   type User,
   userRowToUser,
 } from './users/user';
-export { AUDITED_REFUSALS, type AuditedRefusal, isAuditedRefusal, recordRefusal, REFUSAL_BUCKET_SECONDS } from './audit/refusals';
+export { type AuditedRefusal, isAuditedRefusal, recordRefusal, REFUSAL_BUCKET_SECONDS } from './audit/refusals';
 export { type AuditEntryView, listAudit, type ListAuditInput, type ListAuditResult } from './audit/list-audit';
 export { describeDevice } from './sessions/device';
 export { listSessions, revokeOtherSessions, revokeSession, type SessionOverview } from './sessions/own-sessions';

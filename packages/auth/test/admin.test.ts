@@ -23,7 +23,7 @@ import {
   setUserRole,
   validateSessionToken,
 } from '../src/index';
-import { type TestDeps, useDatabaseSuite, waitForLockWait } from './helpers';
+import { suppressAddress, type TestDeps, useDatabaseSuite, waitForLockWait } from './helpers';
 
 const meta = { ip: '198.51.100.4', userAgent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36' };
 let deps: TestDeps;
@@ -152,7 +152,7 @@ describe('inviting', () => {
 
   it('queues no invitation to a suppressed address, and says so', async () => {
     const adminId = await activeUser('boss@example.com', 'admin');
-    await suppress('bounced@example.com');
+    await suppressAddress(suite.db, 'bounced@example.com', deps.now());
     const result = ok(await inviteUser(suite.db, deps, { actorId: adminId, email: 'bounced@example.com', role: 'user', meta }));
     expect(result.email).toBe('suppressed');
     expect(result.user).toMatchObject({ email: 'bounced@example.com', status: 'invited' });
@@ -348,12 +348,6 @@ describe('the last active admin', () => {
   });
 });
 
-/** Marks an address suppressed, as a hard bounce would. */
-async function suppress(email: string): Promise<void> {
-  const at = deps.now();
-  await suite.db.insertInto('email_deliverability').values({ email, bounced_at: at, bounce_type: 'HardBounce', suppressed_at: at, suppression_reason: 'HardBounce', updated_at: at }).execute();
-}
-
 describe('an admin who is no longer one', () => {
   /** Every admin write, by `actorId` on `userId`. */
   const writes = {
@@ -382,7 +376,7 @@ describe('an admin who is no longer one', () => {
         const sam = await activeUser('sam@example.com');
         await createSession(suite.db, deps, sam, meta);
         if (name === 'reactivate') await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', sam).execute();
-        if (name === 'clearSuppression') await suppress('sam@example.com');
+        if (name === 'clearSuppression') await suppressAddress(suite.db, 'sam@example.com', deps.now());
         // The request's access check passed; then another admin acted before the write.
         await loseRole(actor);
         expect(await write(actor, sam), `${name} by a ${how} admin`).toEqual({ ok: false, reason: 'forbidden' });
@@ -404,7 +398,7 @@ describe('an admin who is no longer one', () => {
         const actor = await activeUser('actor@example.com', 'admin');
         const sam = await activeUser('sam@example.com');
         if (name === 'reactivate') await suite.db.updateTable('users').set({ status: 'deactivated' }).where('id', '=', sam).execute();
-        if (name === 'clearSuppression') await suppress('sam@example.com');
+        if (name === 'clearSuppression') await suppressAddress(suite.db, 'sam@example.com', deps.now());
         // Another admin's demotion of the actor, written but not committed while the write starts.
         let commit!: () => void;
         const committed = new Promise<void>((resolve) => (commit = resolve));

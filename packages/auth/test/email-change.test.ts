@@ -10,7 +10,7 @@ import {
   validateSessionToken,
   verifyCode,
 } from '../src/index';
-import { latestCode, type TestDeps, useDatabaseSuite, waitForLockWait } from './helpers';
+import { latestCode, suppressAddress, type TestDeps, useDatabaseSuite, waitForLockWait } from './helpers';
 
 const CHROME_ON_MAC = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36';
 const meta = { ip: '198.51.100.4', userAgent: CHROME_ON_MAC };
@@ -126,8 +126,7 @@ describe('requesting an email change', () => {
 
   it('says a suppressed address cannot get email where addresses are revealed, and answers as for any other where not', async () => {
     const ada = await signedIn('ada@example.com');
-    const at = deps.now();
-    await suite.db.insertInto('email_deliverability').values({ email: 'bounced@example.com', bounced_at: at, bounce_type: 'HardBounce', suppressed_at: at, suppression_reason: 'HardBounce', updated_at: at }).execute();
+    await suppressAddress(suite.db, 'bounced@example.com', deps.now());
     expect(await request(ada, 'bounced@example.com')).toEqual({ ok: false, reason: 'email_undeliverable' });
     expect(await outbox('bounced@example.com')).toEqual([]);
     // Asking counted against the user's cooldown, as any request does.

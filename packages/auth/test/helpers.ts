@@ -36,6 +36,11 @@ export function useTestDatabase(): Promise<TestDatabase> {
 
 /** The code in the newest queued email to `email` (read the way a person reads their inbox). */
 /** The sign-in link's token in the newest email to `email` (the fragment of APP_URL/sign-in/link#…). */
+/** Marks an address suppressed at `at`, as a hard bounce would. */
+export async function suppressAddress(db: Database, email: string, at: Date): Promise<void> {
+  await db.insertInto('email_deliverability').values({ email, bounced_at: at, bounce_type: 'HardBounce', suppressed_at: at, suppression_reason: 'HardBounce', updated_at: at }).execute();
+}
+
 export async function latestLinkToken(db: Database, email: string): Promise<string> {
   const row = await db.selectFrom('email_outbox').select('text_body').where('recipient', '=', email).orderBy('id', 'desc').executeTakeFirstOrThrow();
   const match = /\/sign-in\/link#(\S+)$/m.exec(row.text_body ?? '');

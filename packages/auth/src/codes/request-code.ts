@@ -103,7 +103,6 @@ function userAndSuppressionByEmail(db: Executor, email: string): LimitRead<UserA
 
 type ByEmail = { email: string };
 
-
 /**
  * In SQL, whether this request will be sent a code or told `not_registered` or
  * `email_undeliverable` (`attemptKindFor` and the suppression in the database): only then are the

@@ -1,6 +1,6 @@
-import { suppressedSql } from '../deliverability/suppressed';
 import type { Database } from '@app/db';
 import { sql } from 'kysely';
+import { suppressedSql } from '../deliverability/suppressed';
 import { addSeconds, type AuthDeps } from '../options';
 import type { Mailer, OutgoingEmail, SendResult } from './mailer';
 import { type ClaimedEmail, type Outcome, outcomeOf, recordOutcomes } from './outcomes';

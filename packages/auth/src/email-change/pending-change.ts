@@ -36,8 +36,8 @@ export interface ChangeTarget {
 
 /**
  * What a change request needs to know, read in the statement that asks its limits: whether the
- * address is taken or suppressed, and the session's live change to it. The same read whatever the answers, so a
- * taken address costs what a free one does.
+ * address is taken or suppressed, and the session's live change to it. The same read whatever
+ * the answers, so a taken address costs what a free one does.
  */
 export function changeTarget(db: Executor, sessionId: string, email: string, now: Date): LimitRead<ChangeTarget, TargetValues> {
   return {
