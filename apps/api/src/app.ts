@@ -10,7 +10,6 @@ import { trpcHandler } from './http/trpc-handler';
 import { metricsEndpoint } from './observability/metrics-endpoint';
 import { observeRequests, procedureLabel } from './observability/observe-requests';
 import { reportRefusal } from './observability/refusals';
-import { requestId } from './observability/request-id';
 import { settingToChange } from './operator-error';
 import { appRouter } from './router';
 import { postmarkWebhook } from './webhooks/postmark-webhook';
@@ -26,7 +25,7 @@ export function createApp(services: Services): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
-  app.use(requestId, ...observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES, clientIp: services.clientIp }));
+  app.use(observeRequests({ app, log, metrics: config.metricsToken ? metrics : null, procedures: PROCEDURES, clientIp: services.clientIp }));
   app.use(
     helmet({
       contentSecurityPolicy: {

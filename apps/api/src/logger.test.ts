@@ -16,6 +16,8 @@ describe('logger', () => {
       { ...request, ip: null, userId: '6c1f0a34-8a1e-4a43-9d4e-0d5b8a0e2f11', status: 503, durationMs: 12 },
       // A proxy's request id may carry what JSON escapes; the line stays one valid line.
       { ...request, reqId: 'a "b" \\ c\n\u2028', method: 'PATCH' },
+      // Each field is quoted as it is only when it needs no escaping: every field can carry one.
+      { ...request, method: 'a"b', procedure: 'x\\y', ip: 'tab\there', userId: 'nul\u0000 \u001f' },
     ];
     for (const fields of cases) {
       const { lines, log } = capture();

@@ -58,11 +58,11 @@ export interface LoggerOptions {
 }
 
 /**
- * Standard output, gathered into about 4 kB and written synchronously as pino does by default:
+ * Standard output, gathered into up to 64 kB and written synchronously as pino does by default:
  * whatever is gathered goes out at least every quarter of a second and when the process exits. A
  * write per line, or writes handed to libuv's thread pool, cost auth.me several times what the
- * line itself does (docs/performance.md). A process killed outright (SIGKILL, the OOM killer)
- * loses at most its last quarter second of lines.
+ * line itself does, and so did a write every 4 kB on a slow disk (docs/performance.md). A process
+ * killed outright (SIGKILL, the OOM killer) loses at most its last quarter second of lines.
  */
 function bufferedStdout(): DestinationStream {
   // sonic-boom does the writing (it retries a full pipe, EAGAIN), one Buffer per batch: lines are
@@ -84,9 +84,18 @@ function bufferedStdout(): DestinationStream {
   return {
     write: (line: string) => {
       pending += line;
-      if (pending.length >= 4096) flush();
+      if (pending.length >= 65_536) flush();
     },
   };
+}
+
+// The characters JSON.stringify escapes in a string: the quote, the backslash and the C0 controls.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NEEDS_ESCAPING = /["\\\u0000-\u001f]/;
+
+/** A JSON string: the value quoted as it is, unless it holds a character JSON escapes (rare here: ids, addresses, names). */
+function jsonString(value: string): string {
+  return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
 /** `new Date().toISOString()`, made once per millisecond: under load several lines share one. */
@@ -125,13 +134,14 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     // pino looks each field up in its serialiser and redaction tables; in a running server those
     // lookups cost the request line more than the rest of it (docs/performance.md). The same JSON,
-    // written out field by field, costs less again than JSON.stringify of an object.
+    // written out field by field, costs less again than JSON.stringify of an object, and less
+    // again when a string that needs no escaping is only quoted.
     requestLine: (level, f, message) => {
       if (!base.isLevelEnabled(level)) return;
-      const user = f.userId === undefined ? '' : `,"userId":${JSON.stringify(f.userId)}`;
-      const ip = f.ip === null ? 'null' : JSON.stringify(f.ip);
+      const user = f.userId === undefined ? '' : `,"userId":${jsonString(f.userId)}`;
+      const ip = f.ip === null ? 'null' : jsonString(f.ip);
       destination.write(
-        `{"level":"${level}","time":"${isoTime()}","reqId":${JSON.stringify(f.reqId)},"method":${JSON.stringify(f.method)},"procedure":${JSON.stringify(f.procedure)},"status":${f.status},"durationMs":${f.durationMs},"ip":${ip}${user},"msg":${JSON.stringify(message)}}\n`,
+        `{"level":"${level}","time":"${isoTime()}","reqId":${jsonString(f.reqId)},"method":${jsonString(f.method)},"procedure":${jsonString(f.procedure)},"status":${f.status},"durationMs":${f.durationMs},"ip":${ip}${user},"msg":${jsonString(message)}}\n`,
       );
     },
     pino: base,

@@ -1,6 +1,7 @@
 import { pendingEmailsSummary } from '@app/auth';
 import type { Database } from '@app/db';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import { RequestDurations } from './request-durations';
 
 /**
  * The series operators' dashboards and alerts rely on (README, "Operating it"); their names and
@@ -14,7 +15,7 @@ export interface Metrics {
   refusals: Counter<'reason'>;
   emailsSent: Counter<'kind'>;
   emailFailures: Counter<'kind' | 'permanent'>;
-  requestDuration: Histogram<'procedure' | 'status'>;
+  requestDuration: RequestDurations;
   postmarkWebhooks: Counter<'record_type' | 'outcome'>;
 }
 
@@ -66,12 +67,6 @@ export function createMetrics(input: { db: Database; now: () => Date; processMet
       labelNames: ['record_type', 'outcome'],
       registers,
     }),
-    requestDuration: new Histogram({
-      name: 'http_request_duration_seconds',
-      help: 'HTTP requests by procedure (see README) and status.',
-      labelNames: ['procedure', 'status'],
-      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
-      registers,
-    }),
+    requestDuration: new RequestDurations([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10], registry),
   };
 }

@@ -2,6 +2,7 @@ import type { Express, Request, RequestHandler, Response } from 'express';
 import type { Logger as Pino } from 'pino';
 import type { Logger } from '../logger';
 import type { Metrics } from './metrics';
+import { assignRequestId } from './request-id';
 
 /** Paths outside /trpc that get a label of their own; every other path shares `other`. */
 const NAMED_PATHS: Record<string, string> = { '/healthz': 'healthz', '/readyz': 'readyz', '/metrics': 'metrics', '/webhooks/postmark': 'webhooks.postmark' };
@@ -30,17 +31,22 @@ export function userOf(res: Response): string | undefined {
   return res.locals.userId as string | undefined;
 }
 
+/** When the request arrived (performance.now()), for its duration. */
+const STARTED = Symbol('started');
+type TimedRequest = Request & { [STARTED]: number };
+
 /**
- * One log line per request (request id, method, procedure, status, duration, client IP, user id;
- * nothing from headers or bodies) and the duration histogram, from one `finish` listener that is
- * there only when one of them is on (a log level that prints info, a METRICS_TOKEN): with both
- * off a request pays nothing.
+ * The first middleware: the request id (request-id.ts), then one log line per request (request
+ * id, method, procedure, status, duration, client IP, user id; nothing from headers or bodies)
+ * and the duration histogram, from a `finish` listener that is there only when one of them is on
+ * (a log level that prints info, a METRICS_TOKEN): with both off a request pays for its id only.
  *
- * Written here rather than with pino-http: it makes two child loggers per request before anything
- * is logged, which measured as most of the logging cost on auth.me, and the line goes through
- * `Logger.requestLine`, which writes the same JSON for less than pino's serialiser (docs/performance.md).
- * `req.log` (a child carrying the request id, for the lines a request writes besides) is made only
- * when something asks for it.
+ * Everything here runs on every request, so it is kept to the least work (measured on auth.me,
+ * docs/performance.md): one middleware, one listener function shared by every response (no
+ * closure per request), the line written by `Logger.requestLine` rather than pino-http (which
+ * makes two child loggers per request before anything is logged) and the histogram kept by
+ * `RequestDurations`. `req.log` (a child carrying the request id, for the lines a request writes
+ * besides) is made only when something asks for it.
  */
 export function observeRequests(input: {
   app: Express;
@@ -49,7 +55,7 @@ export function observeRequests(input: {
   procedures: ReadonlySet<string>;
   /** The client address as the limits and refusal lines read it (services.clientIp). */
   clientIp: (req: Request) => string | null;
-}): RequestHandler[] {
+}): RequestHandler {
   const { app, log, metrics, procedures, clientIp } = input;
   Object.defineProperty(app.request, 'log', {
     configurable: true,
@@ -60,31 +66,37 @@ export function observeRequests(input: {
     },
   });
   const logs = log.pino.isLevelEnabled('info');
-  if (!logs && !metrics) return [];
-  return [
-    (req, res, next) => {
-      const started = performance.now();
-      // `on`, not `once`: a response finishes once, and once's wrapper cost a measurable share.
-      res.on('finish', () => {
-        const seconds = (performance.now() - started) / 1000;
-        const procedure = procedureLabel(req, procedures);
-        const status = res.statusCode;
-        metrics?.requestDuration.observe({ procedure, status }, seconds);
-        if (!logs) return;
-        const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(res) };
-        // A 503 is the database being away, answered as designed (and alerted on through metrics).
-        if (status >= 500 && status !== 503) log.requestLine('error', fields, 'request failed');
-        else if (status === 503) log.requestLine('warn', fields, 'request failed');
-        else log.requestLine('info', fields, 'request completed');
-      });
+  if (!logs && !metrics) {
+    return (req, res, next) => {
+      assignRequestId(req, res);
       next();
-    },
-  ];
+    };
+  }
+  function finished(this: Response): void {
+    const req = this.req as TimedRequest;
+    const seconds = (performance.now() - req[STARTED]) / 1000;
+    const procedure = procedureLabel(req, procedures);
+    const status = this.statusCode;
+    metrics?.requestDuration.observe(procedure, status, seconds);
+    if (!logs) return;
+    const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(this) };
+    // A 503 is the database being away, answered as designed (and alerted on through metrics).
+    if (status >= 500 && status !== 503) log.requestLine('error', fields, 'request failed');
+    else if (status === 503) log.requestLine('warn', fields, 'request failed');
+    else log.requestLine('info', fields, 'request completed');
+  }
+  return (req, res, next) => {
+    assignRequestId(req, res);
+    (req as TimedRequest)[STARTED] = performance.now();
+    // `on`, not `once`: a response finishes once, and once's wrapper cost a measurable share.
+    res.on('finish', finished);
+    next();
+  };
 }
 
 declare module 'http' {
   interface IncomingMessage {
-    /** Set by `requestId`, first of all middleware. */
+    /** Set by `observeRequests`, first of all middleware. */
     id: string;
     /** The logger for this request: its lines carry the request id. */
     log: Pino;

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, Response } from 'express';
+import type { Request, Response } from 'express';
 
 // Ids that proxies and tracers write (UUIDs, hex, AWS's `Root=1-…`), short enough for a log line.
 const ACCEPTED_ID = /^[\w.:=+/-]{1,128}$/;
@@ -10,13 +10,12 @@ const ACCEPTED_ID = /^[\w.:=+/-]{1,128}$/;
  * TRUST_PROXY names (express's compiled `trust proxy fn`, the same test `req.ip` uses), and only
  * when it looks like an id; otherwise the id is generated here.
  */
-export function requestId(req: Request, res: Response, next: NextFunction): void {
+export function assignRequestId(req: Request, res: Response): void {
   const given = req.headers['x-request-id'];
   const trusted = typeof given === 'string' && ACCEPTED_ID.test(given) && fromTrustedProxy(req);
   const id = trusted ? given : randomUUID();
   req.id = id;
   res.setHeader('x-request-id', id);
-  next();
 }
 
 function fromTrustedProxy(req: Request): boolean {
