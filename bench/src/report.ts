@@ -55,8 +55,8 @@ export function formatTable(results: Results): string {
     const side = (r: typeof onOff) =>
       `throughput ${r.throughput.toFixed(3)}x (blocks ${r.throughputBlocks.map((x) => x.toFixed(2)).join(', ')})` +
       (r.cpu === null ? '' : `; node CPU/req ${r.cpu.toFixed(3)}x (blocks ${r.cpuBlocks.map((x) => x.toFixed(2)).join(', ')})`);
-    rows.push(['auth.me on / off', side(onOff), '>= 0.95x, CPU <= 1.05x', verdict(onOff.throughput >= 0.95 && (onOff.cpu === null || onOff.cpu <= 1.05))]);
-    rows.push(['auth.me off / off (control)', side(control), 'the noise', '']);
+    rows.push([`auth.me on / off (${observability.serversPerSide} servers each)`, side(onOff), '>= 0.95x, CPU <= 1.05x', verdict(onOff.throughput >= 0.95 && (onOff.cpu === null || onOff.cpu <= 1.05))]);
+    rows.push(['auth.me off / off (control: one quiet server / the other)', side(control), 'the noise', '']);
   }
   if (signIns) {
     rows.push([
