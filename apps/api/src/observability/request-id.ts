@@ -30,8 +30,8 @@ let next = random.length;
 /**
  * 128 random bits as 32 lower-case hex digits (the shape of a W3C trace id), drawn from a pool
  * refilled 256 ids at a time. Not `randomUUID()`: V8 hands that back as a string made of pieces,
- * which `setHeader`'s check and the log line's each have to flatten first; a hex slice of a
- * Buffer is one flat string, and the id with its header cost half as much (docs/performance.md).
+ * which `setHeader`'s check of the value has to join in V8's runtime first; a hex slice of a
+ * Buffer is one flat string, and the id with its header costs half as much (docs/performance.md).
  */
 export function newRequestId(): string {
   if (next === random.length) {
