@@ -5,6 +5,7 @@ import { type Database, migrateToLatest } from '@app/db';
 import { createApp } from './app';
 import type { Config } from './config';
 import { type DeliveryWorker, startDeliveryWorker } from './delivery-worker';
+import { createAppServer } from './http/app-server';
 import { answerClientErrors } from './http/client-errors';
 import { startHousekeepingJob } from './housekeeping-job';
 import type { Logger } from './logger';
@@ -45,7 +46,12 @@ export async function startServer(
 
   const app = createApp(services);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(config.port, config.host, (error?: Error) => (error ? reject(error) : resolve(s)));
+    const s = createAppServer(app);
+    s.once('error', reject);
+    s.listen(config.port, config.host, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
   });
   // Keep-alive longer than typical proxies' idle timeouts, so they never reuse a closed socket.
   server.keepAliveTimeout = 65_000;
