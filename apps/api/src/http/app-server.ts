@@ -8,12 +8,12 @@ import type { Express } from 'express';
  * Express gives every request its prototypes with `Object.setPrototypeOf`. The V8 of Node 20 and
  * 22 answers that with a copy of the object's map that has no place in the transition tree, so
  * every property express, the router and this app add afterwards (`next`, `baseUrl`, `params`,
- * the request id, `locals`, `statusCode`, a dozen in all) builds a new map for that one request. Every property access on a
- * request or response then meets a shape it has never seen, which turned auth.me's inline caches
- * megamorphic: a third of its CPU went to V8's runtime looking properties up (docs/performance.md).
- * Made here with the right prototype from the start, express's `setPrototypeOf` changes nothing
- * (V8 returns early when the prototype is already the one given), and the shapes are shared.
- * (Node 24's V8 keeps the shapes shared even without this; there it changes nothing.)
+ * the request id, `locals`, `statusCode`, a dozen in all) builds a new map for that one request.
+ * Every property access on a request or response then meets a shape it has never seen, which
+ * turned auth.me's inline caches megamorphic: a third of its CPU went to V8's runtime looking
+ * properties up (docs/performance.md). Made here with the right prototype from the start,
+ * express's `setPrototypeOf` changes nothing (V8 returns early when the prototype is already the
+ * one given), and the shapes are shared. Node 24's V8 shares them even without this.
  */
 export function createAppServer(app: Express): Server {
   // Classes, not functions returning another object: V8 caches a derived class's first map, so
