@@ -14,6 +14,9 @@ import type { Express } from 'express';
  * properties up (docs/performance.md). Made here with the right prototype from the start,
  * express's `setPrototypeOf` changes nothing (V8 returns early when the prototype is already the
  * one given), and the shapes are shared. Node 24's V8 shares them even without this.
+ *
+ * It sets `app.request` and `app.response`, so make one server per app: a second would put its
+ * classes in front of the first's, whose requests would then get their prototypes set again.
  */
 export function createAppServer(app: Express): Server {
   // Classes, not functions returning another object: V8 caches a derived class's first map, so
