@@ -38,11 +38,22 @@ describe('logger', () => {
     expect(lines.map((line) => (JSON.parse(line) as { level: string }).level)).toEqual(['warn']);
   });
 
-  it('writes an ISO time', () => {
+  it('writes the time of the line, in ISO form, for request lines and pino’s own alike', async () => {
     const { lines, log } = capture();
+    const before = Date.now();
     log.requestLine('info', request, 'x');
-    const { time, msg } = JSON.parse(lines[0]!) as { time: string; msg: string };
-    expect(new Date(time).toISOString()).toBe(time);
-    expect(msg).toBe('x');
+    // Past a second's boundary: the second's text is made again.
+    await new Promise((done) => setTimeout(done, 1000 - (Date.now() % 1000) + 5));
+    log.requestLine('info', request, 'y');
+    log.info('z');
+    const after = Date.now();
+    const parsed = lines.map((line) => JSON.parse(line) as { time: string; msg: string });
+    expect(parsed.map((line) => line.msg)).toEqual(['x', 'y', 'z']);
+    for (const { time } of parsed) {
+      expect(new Date(time).toISOString()).toBe(time);
+      expect(Date.parse(time)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(time)).toBeLessThanOrEqual(after);
+    }
+    expect(Math.floor(Date.parse(parsed[1]!.time) / 1000)).toBeGreaterThan(Math.floor(Date.parse(parsed[0]!.time) / 1000));
   });
 });

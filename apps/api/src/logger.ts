@@ -57,6 +57,9 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** Bytes gathered before a write: a write per line costs auth.me several times what the line itself does. */
+const BATCH_BYTES = 65_536;
+
 /**
  * Standard output, gathered into up to 64 kB and written synchronously as pino does by default:
  * whatever is gathered goes out at least every quarter of a second and when the process exits. A
@@ -65,16 +68,20 @@ export interface LoggerOptions {
  * killed outright (SIGKILL, the OOM killer) loses at most its last quarter second of lines.
  */
 function bufferedStdout(): DestinationStream {
-  // sonic-boom does the writing (it retries a full pipe, EAGAIN), one Buffer per batch: lines are
-  // gathered here as one string, so a line costs a concatenation, not a Buffer and sonic-boom's
-  // bookkeeping each (measured: docs/performance.md).
+  // sonic-boom does the writing (it retries a full pipe, EAGAIN), one Buffer per batch. Each line
+  // is copied into the batch's Buffer as it comes, so the line's string dies young: held in a
+  // string until the batch was written, 256 lines of pieces outlived the young generation's
+  // collections and cost more to move than to write (measured: docs/performance.md).
   const output = pino.destination({ dest: 1, sync: true, contentMode: 'buffer' });
-  let pending = '';
+  let batch = Buffer.allocUnsafe(BATCH_BYTES);
+  let used = 0;
   const flush = () => {
-    if (pending === '') return;
-    // sonic-boom's types predate its buffer mode: in it, write takes a Buffer.
-    output.write(Buffer.from(pending) as unknown as string);
-    pending = '';
+    if (used === 0) return;
+    // sonic-boom may keep the Buffer it is given (a pipe that is full), so the batch is handed
+    // over and a new one taken; its types predate its buffer mode, in which write takes a Buffer.
+    output.write(batch.subarray(0, used) as unknown as string);
+    batch = Buffer.allocUnsafe(BATCH_BYTES);
+    used = 0;
   };
   setInterval(flush, 250).unref();
   process.once('exit', () => {
@@ -83,8 +90,15 @@ function bufferedStdout(): DestinationStream {
   });
   return {
     write: (line: string) => {
-      pending += line;
-      if (pending.length >= 65_536) flush();
+      // A UTF-8 character takes at most 3 bytes per UTF-16 unit.
+      if (used + line.length * 3 > BATCH_BYTES) {
+        flush();
+        if (line.length * 3 > BATCH_BYTES) {
+          output.write(Buffer.from(line) as unknown as string);
+          return;
+        }
+      }
+      used += batch.write(line, used);
     },
   };
 }
@@ -98,23 +112,31 @@ function jsonString(value: string): string {
   return NEEDS_ESCAPING.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
-/** `new Date().toISOString()`, made once per millisecond: under load several lines share one. */
-function isoTimeOncePerMillisecond(): () => string {
-  let last = 0;
-  let text = '';
+/** '000' to '999'. */
+const MILLISECONDS = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0'));
+
+/**
+ * `new Date().toISOString()` for now, made from its second's text (made once a second) and the
+ * millisecond: `toISOString` costs more than the rest of a request line (docs/performance.md).
+ */
+function isoTimeNow(): () => string {
+  let second = Number.NaN;
+  let prefix = '';
   return () => {
     const now = Date.now();
-    if (now !== last) {
-      last = now;
-      text = new Date(now).toISOString();
+    const ms = now % 1000;
+    if (now - ms !== second) {
+      second = now - ms;
+      // "2026-12-07T09:00:04." of "2026-12-07T09:00:04.000Z"
+      prefix = new Date(second).toISOString().slice(0, -4);
     }
-    return text;
+    return `${prefix}${MILLISECONDS[ms]}Z`;
   };
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.destination ?? (options.pretty ? PinoPretty({ colorize: true, sync: true }) : bufferedStdout());
-  const isoTime = isoTimeOncePerMillisecond();
+  const isoTime = isoTimeNow();
   const base = pino(
     {
       level: options.level,

@@ -117,6 +117,27 @@ describe('the request log', () => {
     expect(linesOf(app, forwarded.headers.get('x-request-id')!)[0]?.fields.ip).toBe('2001:db8::7');
   });
 
+  it('writes exactly one line and one observation for every answer, however it is sent', async () => {
+    const browser = app.browser();
+    const before = await scrape();
+    const count = (text: string, procedure: string, status: number) => sample(text, `http_request_duration_seconds_count{procedure="${procedure}",status="${status}"}`);
+    const replies = [
+      await browser.raw('/healthz'),
+      await browser.raw('/healthz', { method: 'HEAD' }),
+      await browser.raw('/trpc/auth.me?batch=1&input=%7B%7D'),
+      await browser.raw('/no/such/page'),
+      await browser.raw('/trpc/auth.me', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{' }),
+    ];
+    const after = await scrape();
+    // A refusal writes a line of its own besides (the last request's): the request lines are counted.
+    const lines = replies.map((reply) => linesOf(app, reply.headers.get('x-request-id')!).filter((l) => l.message.startsWith('request ') && l.message !== 'request refused'));
+    expect(lines.map((l) => l.length)).toEqual([1, 1, 1, 1, 1]);
+    expect(lines.map((l) => l[0]!.fields.status)).toEqual(replies.map((reply) => reply.status));
+    expect(count(after.text, 'healthz', 200) - count(before.text, 'healthz', 200)).toBe(2);
+    expect(count(after.text, 'auth.me', 200) - count(before.text, 'auth.me', 200)).toBe(1);
+    expect(count(after.text, 'other', 404) - count(before.text, 'other', 404)).toBe(1);
+  });
+
   it('never holds a cookie, code, token or email body', async () => {
     const email = await newUser();
     const browser = app.browser();

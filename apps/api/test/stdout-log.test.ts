@@ -28,6 +28,20 @@ describe('standard output', () => {
     expect(lines.map((line) => (JSON.parse(line) as { msg: string }).msg)).toEqual([...Array.from({ length: 1000 }, (_, i) => `line ${i}`), 'last']);
   });
 
+  it('writes any text as UTF-8, a line longer than a batch included, without splitting or reordering lines', () => {
+    const lines = run(`${logger}
+      log.info('Zoë ✓ 🔐', { n: 0 });
+      log.info('long', { n: 1, text: '€'.repeat(30000) });
+      for (let i = 2; i < 600; i++) log.info('ünïcödé ' + i, { n: i });
+      process.exit(0);`);
+    const parsed = lines.map((line) => JSON.parse(line) as { msg: string; n: number; text?: string });
+    expect(parsed.map((line) => line.n)).toEqual(Array.from({ length: 600 }, (_, i) => i));
+    expect(parsed[0]!.msg).toBe('Zoë ✓ 🔐');
+    // 90 kB of UTF-8 in one line: more than a batch holds.
+    expect(parsed[1]!.text).toBe('€'.repeat(30000));
+    expect(parsed[599]!.msg).toBe('ünïcödé 599');
+  });
+
   it('writes what it gathered within a quarter of a second, without waiting for 64 kB or the exit', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', `${logger}
       log.requestLine('info', ${fields}, 'early');

@@ -38,14 +38,13 @@ type TimedRequest = Request & { [STARTED]: number };
 /**
  * The first middleware: the request id (request-id.ts), then one log line per request (request
  * id, method, procedure, status, duration, client IP, user id; nothing from headers or bodies)
- * and the duration histogram, from a `finish` listener that is there only when one of them is on
- * (a log level that prints info, a METRICS_TOKEN): with both off a request pays for its id only.
+ * and the duration histogram, written as the response ends, when one of them is on (a log level
+ * that prints info, a METRICS_TOKEN): with both off a request pays for its id only.
  *
  * Everything here runs on every request, so it is kept to the least work (measured on auth.me,
- * docs/performance.md): one middleware, one listener function shared by every response (no
- * closure per request), the line written by `Logger.requestLine` rather than pino-http (which
- * makes two child loggers per request before anything is logged) and the histogram kept by
- * `RequestDurations`. `req.log` (a child carrying the request id, for the lines a request writes
+ * docs/performance.md): one middleware, no listener or closure per request, the line written by
+ * `Logger.requestLine` rather than pino-http (which makes two child loggers per request before
+ * anything is logged) and the histogram kept by `RequestDurations`. `req.log` (a child carrying the request id, for the lines a request writes
  * besides) is made only when something asks for it.
  */
 export function observeRequests(input: {
@@ -72,24 +71,33 @@ export function observeRequests(input: {
       next();
     };
   }
-  function finished(this: Response): void {
-    const req = this.req as TimedRequest;
+  function finished(res: Response): void {
+    const req = res.req as TimedRequest;
     const seconds = (performance.now() - req[STARTED]) / 1000;
     const procedure = procedureLabel(req, procedures);
-    const status = this.statusCode;
+    const status = res.statusCode;
     metrics?.requestDuration.observe(procedure, status, seconds);
     if (!logs) return;
-    const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(this) };
+    const fields = { reqId: req.id, method: req.method, procedure, status, durationMs: Math.round(seconds * 10_000) / 10, ip: clientIp(req), userId: userOf(res) };
     // A 503 is the database being away, answered as designed (and alerted on through metrics).
     if (status >= 500 && status !== 503) log.requestLine('error', fields, 'request failed');
     else if (status === 503) log.requestLine('warn', fields, 'request failed');
     else log.requestLine('info', fields, 'request completed');
   }
+  // The response is observed as it ends, by the app's own `end` (every way of answering calls it:
+  // express's send and json, a piped stream, tRPC): a `finish` listener per response cost
+  // more than the histogram, since Node's own listener is already there and a second one turns
+  // the event's listener into a list copied on every emit (docs/performance.md).
+  const end = app.response.end;
+  app.response.end = function observedEnd(this: Response) {
+    if (this.writableEnded) return end.apply(this, arguments as unknown as Parameters<typeof end>);
+    const ended = end.apply(this, arguments as unknown as Parameters<typeof end>);
+    finished(this);
+    return ended;
+  } as typeof end;
   return (req, res, next) => {
     assignRequestId(req, res);
     (req as TimedRequest)[STARTED] = performance.now();
-    // `on`, not `once`: a response finishes once, and once's wrapper cost a measurable share.
-    res.on('finish', finished);
     next();
   };
 }
