@@ -88,13 +88,14 @@ export function observeRequests(input: {
   // express's send and json, a piped stream, tRPC): a `finish` listener per response cost
   // more than the histogram, since Node's own listener is already there and a second one turns
   // the event's listener into a list copied on every emit (docs/performance.md).
-  const end = app.response.end;
-  app.response.end = function observedEnd(this: Response) {
-    if (this.writableEnded) return end.apply(this, arguments as unknown as Parameters<typeof end>);
-    const ended = end.apply(this, arguments as unknown as Parameters<typeof end>);
+  // Node's `end` reads an argument it was not given as undefined, as it reads one given undefined.
+  const end = app.response.end as (this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) => Response;
+  app.response.end = function observedEnd(this: Response, chunk?: unknown, encoding?: unknown, callback?: unknown) {
+    if (this.writableEnded) return end.call(this, chunk, encoding, callback);
+    const ended = end.call(this, chunk, encoding, callback);
     finished(this);
     return ended;
-  } as typeof end;
+  } as Response['end'];
   return (req, res, next) => {
     assignRequestId(req, res);
     (req as TimedRequest)[STARTED] = performance.now();
