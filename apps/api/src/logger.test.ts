@@ -18,6 +18,8 @@ describe('logger', () => {
       { ...request, reqId: 'a "b" \\ c\n\u2028', method: 'PATCH' },
       // Each field is quoted as it is only when it needs no escaping: every field can carry one.
       { ...request, method: 'a"b', procedure: 'x\\y', ip: 'tab\there', userId: 'nul\u0000 \u001f' },
+      // Durations: tenths are written from integers, anything else as JSON writes it.
+      ...[0, 0.1, 0.5, 1, 9.9, 10, 12.3, 1234.5, 100000.1, 2.25, 1 / 3, 1e21, -1.5].map((durationMs) => ({ ...request, durationMs })),
     ];
     for (const fields of cases) {
       const { lines, log } = capture();
