@@ -52,10 +52,12 @@ export function formatTable(results: Results): string {
     rows.push(['auth.me, logs+metrics on', figures(observability.on), '', observability.on.failures ? `${observability.on.failures} failed` : '']);
     rows.push(['auth.me, logs+metrics off', figures(observability.off), '', observability.off.failures ? `${observability.off.failures} failed` : '']);
     const { onOff, control } = observability;
+    const range = (blocks: number[]) => `${observability.blocks} blocks ${Math.min(...blocks).toFixed(2)}-${Math.max(...blocks).toFixed(2)}`;
     const side = (r: typeof onOff) =>
-      `throughput ${r.throughput.toFixed(3)}x (blocks ${r.throughputBlocks.map((x) => x.toFixed(2)).join(', ')})` +
-      (r.cpu === null ? '' : `; node CPU/req ${r.cpu.toFixed(3)}x (blocks ${r.cpuBlocks.map((x) => x.toFixed(2)).join(', ')})`);
-    rows.push([`auth.me on / off (${observability.serversPerSide} servers each)`, side(onOff), '>= 0.95x, CPU <= 1.05x', verdict(onOff.throughput >= 0.95 && (onOff.cpu === null || onOff.cpu <= 1.05))]);
+      `throughput ${r.throughput.toFixed(3)}x (${range(r.throughputBlocks)})` +
+      (r.cpu === null ? '' : `; node CPU/req ${r.cpu.toFixed(3)}x (${range(r.cpuBlocks)}; all rounds pooled ${r.cpuPooled?.toFixed(3)}x)`);
+    const how = `${observability.serversPerSide} servers each, ${observability.roundSeconds} s rounds${observability.pinned ? ', servers on a core of their own' : ''}`;
+    rows.push([`auth.me on / off (${how})`, side(onOff), '>= 0.95x, CPU <= 1.05x', verdict(onOff.throughput >= 0.95 && (onOff.cpu === null || onOff.cpu <= 1.05))]);
     rows.push(['auth.me off / off (control: one quiet server / the other)', side(control), 'the noise', '']);
   }
   if (signIns) {

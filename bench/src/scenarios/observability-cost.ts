@@ -1,4 +1,5 @@
 import { OBSERVED_ENV, startApi } from '../support/api-process';
+import { withServersPinned } from '../support/cores';
 import type { RunningProcess } from '../support/processes';
 import { median, round } from '../support/stats';
 import { type AuthMeOptions, expectSignedIn, type LoadFigures, loadAuthMe, medianFigures } from './auth-me';
@@ -12,6 +13,8 @@ export interface SideRatios {
   throughput: number;
   /** Median over the blocks of node CPU per request, this side / the other: the cost itself. */
   cpu: number | null;
+  /** CPU per request over every block at once, this side / the other. */
+  cpuPooled: number | null;
   throughputBlocks: number[];
   cpuBlocks: number[];
 }
@@ -28,27 +31,36 @@ export interface ObservabilityCostResult {
   control: SideRatios;
   /** Servers per side: a process's speed is partly its own (docs/performance.md), so each side has several. */
   serversPerSide: number;
+  /** Each server ran on a core of its own kind, the load generator on another (`taskset`). */
+  pinned: boolean;
   blocks: number;
   roundSeconds: number;
 }
 
-const SERVERS_PER_SIDE = 2;
+const SERVERS_PER_SIDE = 3;
+/** Rotations of the servers' order: each server holds each position this many times. */
+const ROTATIONS = 3;
 
 /**
- * auth.me on four servers of one build: two with observability on (LOG_LEVEL=info, METRICS_TOKEN
- * set, /metrics scraped after each of their rounds) and two with it off. Each block runs them as a
- * palindrome (a b c d d c b a), its order rotated from block to block so that every server holds
- * every position as often as the others, and compares the sums of each side's rounds, so a
- * machine that speeds up or slows down during the block, and whatever a server gains from running
- * right after itself, falls on every side alike. Two servers a side, because two processes of the
- * same build differ by up to 5 % however long they are measured.
+ * auth.me on six servers of one build: three with observability on (LOG_LEVEL=info, METRICS_TOKEN
+ * set, /metrics scraped after each of their rounds) and three with it off. Each block runs them as
+ * a palindrome (a b c … c b a) of one-second rounds, its order rotated from block to block so that
+ * every server holds every position as often as the others, and compares the sums of each side's
+ * rounds, so a machine that speeds up or slows down during the block, and whatever a server gains
+ * from running right after itself, falls on every side alike. Short rounds, because this machine's
+ * speed changes by a tenth from one few seconds to the next; three servers a side, because two
+ * processes of the same build differ by up to 5 % however long they are measured; each server on a
+ * core the load generator does not use, where `taskset` can put it (docs/performance.md).
  */
 export async function benchObservabilityCost(options: Omit<AuthMeOptions, 'databaseUrl' | 'nodeArgs'>): Promise<ObservabilityCostResult> {
+  return withServersPinned((core) => measure(options, core));
+}
+
+async function measure(options: Omit<AuthMeOptions, 'databaseUrl' | 'nodeArgs'>, core: number | undefined): Promise<ObservabilityCostResult> {
   const { setup, cookies, connections } = options;
-  const roundSeconds = Math.max(1, options.durationSeconds - 1);
-  // A whole number of rotations, so each server holds each position equally often.
-  const blocks = options.rounds === 1 ? 1 : Math.ceil(options.rounds / (2 * SERVERS_PER_SIDE)) * 2 * SERVERS_PER_SIDE;
-  const start = (env: Record<string, string>) => startApi(setup, { env: { DATABASE_POOL_SIZE: String(options.poolSize), ...env } });
+  const roundSeconds = 1;
+  const blocks = options.rounds === 1 ? 1 : ROTATIONS * 2 * SERVERS_PER_SIDE;
+  const start = (env: Record<string, string>) => startApi(setup, { env: { DATABASE_POOL_SIZE: String(options.poolSize), ...env }, ...(core === undefined ? {} : { core }) });
   const started: RunningProcess[] = [];
   try {
     const on: RunningProcess[] = [];
@@ -82,6 +94,7 @@ export async function benchObservabilityCost(options: Omit<AuthMeOptions, 'datab
       onOff: sideRatios(measured, on, off),
       control: sideRatios(measured, [off[1]!], [off[0]!]),
       serversPerSide: SERVERS_PER_SIDE,
+      pinned: core !== undefined,
       blocks,
       roundSeconds,
     };
@@ -99,9 +112,11 @@ function sideRatios(blocks: ReadonlyArray<Map<RunningProcess, LoadFigures[]>>, s
   const perRequest = (figures: LoadFigures[]) => sum(figures, cpuTime) / sum(figures, (f) => f.requests);
   const cpuBlocks = blocks.map((b) => perRequest(roundsOf(b, side)) / perRequest(roundsOf(b, reference)));
   const cpu = median(cpuBlocks);
+  const pooled = perRequest(blocks.flatMap((b) => roundsOf(b, side))) / perRequest(blocks.flatMap((b) => roundsOf(b, reference)));
   return {
     throughput: round(median(throughputBlocks), 3),
     cpu: Number.isFinite(cpu) ? round(cpu, 3) : null,
+    cpuPooled: Number.isFinite(pooled) ? round(pooled, 3) : null,
     throughputBlocks: throughputBlocks.map((r) => round(r, 3)),
     cpuBlocks: cpuBlocks.map((r) => round(r, 3)),
   };

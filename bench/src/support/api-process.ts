@@ -43,16 +43,20 @@ export function apiEnv(setup: ApiSetup, port: number, extra: Record<string, stri
   };
 }
 
-/** `node --enable-source-maps apps/api/dist/main.js`, exactly what `pnpm start` runs. */
+/**
+ * `node --enable-source-maps apps/api/dist/main.js`, exactly what `pnpm start` runs; with `core`,
+ * started through `taskset` on that core alone.
+ */
 export async function startApi(
   setup: ApiSetup,
-  options: { nodeArgs?: string[]; env?: Record<string, string>; timeoutMs?: number } = {},
+  options: { nodeArgs?: string[]; env?: Record<string, string>; timeoutMs?: number; core?: number } = {},
 ): Promise<RunningProcess> {
   const port = await freePort();
+  const node = [process.execPath, ...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/main.js'];
   return startProcess({
     name: 'api',
-    command: process.execPath,
-    args: [...(options.nodeArgs ?? []), '--enable-source-maps', 'dist/main.js'],
+    command: options.core === undefined ? node[0]! : 'taskset',
+    args: options.core === undefined ? node.slice(1) : ['--cpu-list', String(options.core), ...node],
     cwd: join(setup.repoRoot, 'apps/api'),
     env: apiEnv(setup, port, options.env),
     port,
