@@ -52,7 +52,7 @@ export interface LoggerOptions {
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const stdout = options.destination || options.pretty ? null : new StdoutBatch();
+  const stdout = options.destination !== undefined || options.pretty ? null : new StdoutBatch();
   const destination = options.destination ?? stdout ?? PinoPretty({ colorize: true, sync: true });
   const base = pino(
     {

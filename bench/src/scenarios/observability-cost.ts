@@ -31,7 +31,7 @@ export interface ObservabilityCostResult {
   control: SideRatios;
   /** Servers per side: a process's speed is partly its own (docs/performance.md), so each side has several. */
   serversPerSide: number;
-  /** Each server ran on a core of its own kind, the load generator on another (`taskset`). */
+  /** The servers ran on a core the load generator did not use (`taskset`). */
   pinned: boolean;
   blocks: number;
   roundSeconds: number;
@@ -49,9 +49,9 @@ const ROTATIONS = 3;
  * every server holds every position as often as the others, and compares the sums of each side's
  * rounds, so a machine that speeds up or slows down during the block, and whatever a server gains
  * from running right after itself, falls on every side alike. Short rounds, because this machine's
- * speed changes by a tenth from one few seconds to the next; three servers a side, because two
- * processes of the same build differ by up to 5 % however long they are measured; each server on a
- * core the load generator does not use, where `taskset` can put it (docs/performance.md).
+ * speed moves by up to a fifth within seconds; three servers a side, because two processes of the
+ * same build differ by up to 5 % however long they are measured; each server on a core the load
+ * generator does not use, where `taskset` can put it (docs/performance.md).
  */
 export async function benchObservabilityCost(options: Omit<AuthMeOptions, 'databaseUrl' | 'nodeArgs'>): Promise<ObservabilityCostResult> {
   return withServersPinned((core) => measure(options, core));

@@ -55,9 +55,9 @@ let secondText = '';
  * millisecond: `toISOString` costs more than the rest of a request line (docs/performance.md).
  */
 export function isoTime(ms: number): string {
+  if (ms < 0 || !Number.isSafeInteger(ms)) return new Date(ms).toISOString();
   const milliseconds = ms % 1000;
-  if (ms - milliseconds !== second || milliseconds < 0) {
-    if (milliseconds < 0 || !Number.isSafeInteger(ms)) return new Date(ms).toISOString();
+  if (ms - milliseconds !== second) {
     second = ms - milliseconds;
     // "2026-12-07T09:00:04." of "2026-12-07T09:00:04.000Z"
     secondText = new Date(second).toISOString().slice(0, -4);
